@@ -1,0 +1,227 @@
+#include "services/platform/events/event_consumer.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "absl/random/random.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "dienhinh/events/v1/event.grpc.pb.h"
+#include "services/platform/log/json_log.h"
+#include "services/platform/status/grpc_status.h"
+
+namespace dienhinh::platform {
+namespace {
+
+bool IsTransient(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kAborted:
+    case absl::StatusCode::kDeadlineExceeded:
+    case absl::StatusCode::kResourceExhausted:
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kUnknown:
+      return true;
+    default:
+      return false;
+  }
+}
+
+absl::Status StoreCursor(Transaction& tx, const std::string& consumer, int64_t sequence) {
+  auto done = tx.Execute(
+      "INSERT INTO consumer_cursors (consumer, sequence, updated_at_us) VALUES (?, ?, ?) "
+      "ON CONFLICT (consumer) DO UPDATE SET sequence = excluded.sequence, "
+      "updated_at_us = excluded.updated_at_us",
+      {SqlParam(consumer), SqlParam(sequence), SqlParam(absl::ToUnixMicros(absl::Now()))});
+  return done.status();
+}
+
+}  // namespace
+
+EventConsumer::EventConsumer(Database* db, Options options, Handler handler)
+    : db_(db), options_(std::move(options)), handler_(std::move(handler)) {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  args.SetInt(GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH, 64 << 20);
+  // Reconnect attempts are paced by our own backoff, not gRPC's longer default.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
+  channel_ = grpc::CreateCustomChannel(
+      options_.target,
+      options_.credentials ? options_.credentials : grpc::InsecureChannelCredentials(), args);
+}
+
+EventConsumer::~EventConsumer() { Stop(); }
+
+void EventConsumer::Start() {
+  {
+    absl::MutexLock lock(&mutex_);
+    stopping_ = false;
+  }
+  if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
+}
+
+void EventConsumer::Stop() {
+  {
+    absl::MutexLock lock(&mutex_);
+    stopping_ = true;
+    if (context_ != nullptr) context_->TryCancel();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+int64_t EventConsumer::cursor() {
+  absl::MutexLock lock(&mutex_);
+  return cursor_;
+}
+
+bool EventConsumer::connected() {
+  absl::MutexLock lock(&mutex_);
+  return connected_;
+}
+
+bool EventConsumer::WaitForCursor(int64_t sequence, absl::Duration timeout) {
+  absl::MutexLock lock(&mutex_);
+  auto reached = [this, sequence]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+    return cursor_ >= sequence;
+  };
+  return mutex_.AwaitWithTimeout(absl::Condition(&reached), timeout);
+}
+
+bool EventConsumer::Sleep(absl::Duration d) {
+  absl::MutexLock lock(&mutex_);
+  auto stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return stopping_; };
+  return !mutex_.AwaitWithTimeout(absl::Condition(&stopping), d);
+}
+
+absl::StatusOr<int64_t> EventConsumer::LoadCursor() {
+  auto tx = db_->Begin(TxMode::kRead);
+  if (!tx.ok()) return tx.status();
+  auto rows = (*tx)->Query("SELECT sequence FROM consumer_cursors WHERE consumer = ?",
+                           {SqlParam(options_.name)});
+  if (!rows.ok()) return rows.status();
+  return rows->empty() ? 0 : (*rows)[0].Int(0);
+}
+
+bool EventConsumer::Apply(const Event& event) {
+  absl::Duration backoff = options_.min_backoff;
+  while (true) {
+    absl::Status handled;
+    absl::Status committed = RunInTransaction(*db_, TxMode::kWrite, [&](Transaction& tx) {
+      handled = handler_(tx, event);
+      if (!handled.ok()) return handled;
+      return StoreCursor(tx, options_.name, event.sequence());
+    });
+    if (committed.ok()) break;
+    if (!handled.ok() && !IsTransient(handled.code())) {
+      // The event can never apply: park it, move on, say so.
+      std::string bytes = event.SerializeAsString();
+      absl::Status parked = RunInTransaction(*db_, TxMode::kWrite, [&](Transaction& tx) {
+        auto inserted = tx.Execute(
+            "INSERT INTO consumer_dead_letters (consumer, sequence, event, error, created_at_us) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (consumer, sequence) DO NOTHING",
+            {SqlParam(options_.name), SqlParam(event.sequence()), SqlParam::Blob(bytes),
+             SqlParam(handled.ToString()), SqlParam(absl::ToUnixMicros(absl::Now()))});
+        if (!inserted.ok()) return inserted.status();
+        return StoreCursor(tx, options_.name, event.sequence());
+      });
+      if (parked.ok()) {
+        LogError("event parked as a dead letter",
+                 {{"consumer", options_.name}, {"sequence", event.sequence()},
+                  {"event_id", event.id()}, {"error", handled.ToString()}});
+        break;
+      }
+      committed = parked;
+    }
+    LogWarning("event not applied yet; retrying",
+               {{"consumer", options_.name}, {"sequence", event.sequence()},
+                {"error", committed.ToString()}});
+    if (!Sleep(backoff)) return false;
+    backoff = std::min(backoff * 2, options_.max_backoff);
+  }
+  absl::MutexLock lock(&mutex_);
+  cursor_ = event.sequence();
+  return true;
+}
+
+void EventConsumer::Run() {
+  auto stub = ::dienhinh::events::v1::EventFeed::NewStub(channel_);
+  absl::BitGen jitter;
+  absl::Duration backoff = options_.min_backoff;
+  while (true) {
+    {
+      absl::MutexLock lock(&mutex_);
+      if (stopping_) return;
+    }
+    auto stored = LoadCursor();
+    if (!stored.ok()) {
+      LogWarning("cannot read consumer cursor", {{"consumer", options_.name},
+                                                 {"error", stored.status().ToString()}});
+      if (!Sleep(backoff)) return;
+      backoff = std::min(backoff * 2, options_.max_backoff);
+      continue;
+    }
+    int64_t after = *stored;
+    {
+      absl::MutexLock lock(&mutex_);
+      cursor_ = after;
+    }
+
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         absl::ToChronoMilliseconds(options_.stream_deadline));
+    if (options_.bearer_token) {
+      std::string token = options_.bearer_token();
+      if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
+    }
+    {
+      absl::MutexLock lock(&mutex_);
+      if (stopping_) return;
+      context_ = &context;
+    }
+    ::dienhinh::events::v1::SubscribeRequest request;
+    request.set_after_sequence(after);
+    auto reader = stub->Subscribe(&context, request);
+    Event event;
+    bool stopped = false;
+    bool received = false;
+    {
+      absl::MutexLock lock(&mutex_);
+      connected_ = true;
+    }
+    while (reader->Read(&event)) {
+      if (!received) {
+        received = true;
+        backoff = options_.min_backoff;
+      }
+      if (event.sequence() <= after) continue;  // already applied (a replay after reconnect)
+      if (!Apply(event)) {
+        stopped = true;
+        break;
+      }
+      after = event.sequence();
+    }
+    if (stopped) context.TryCancel();
+    grpc::Status status = reader->Finish();
+    {
+      absl::MutexLock lock(&mutex_);
+      connected_ = false;
+      context_ = nullptr;
+      if (stopping_) return;
+    }
+    if (status.error_code() != grpc::StatusCode::DEADLINE_EXCEEDED) {
+      LogWarning("event feed closed; reconnecting",
+                 {{"consumer", options_.name}, {"target", options_.target},
+                  {"code", static_cast<int64_t>(status.error_code())},
+                  {"error", status.error_message()},
+                  {"backoff_ms", absl::ToInt64Milliseconds(backoff)}});
+      double factor = absl::Uniform(jitter, 0.5, 1.0);
+      if (!Sleep(backoff * factor)) return;
+      backoff = std::min(backoff * 2, options_.max_backoff);
+    }
+  }
+}
+
+}  // namespace dienhinh::platform

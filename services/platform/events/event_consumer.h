@@ -1,0 +1,86 @@
+// Follows another service's EventFeed and applies each event exactly once: the handler's
+// effect and the consumer's cursor commit in one transaction, so a crash or restart at any
+// point neither loses an event nor applies one twice. Reconnects with exponential backoff
+// (jittered) when the upstream is down, and resumes from the stored cursor.
+//
+// A handler error whose code says "try again" (UNAVAILABLE, ABORTED, DEADLINE_EXCEEDED,
+// RESOURCE_EXHAUSTED, INTERNAL, UNKNOWN) is retried with backoff, holding the feed; any other
+// error means the event can never apply, and it is parked in consumer_dead_letters (with the
+// cursor, in one transaction) and logged, so one bad event cannot stop a service forever.
+#ifndef DIENHINH_SERVICES_PLATFORM_EVENTS_EVENT_CONSUMER_H_
+#define DIENHINH_SERVICES_PLATFORM_EVENTS_EVENT_CONSUMER_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "services/platform/events/event_log.h"
+#include "services/platform/storage/database.h"
+
+namespace dienhinh::platform {
+
+class EventConsumer {
+ public:
+  using Handler = std::function<absl::Status(Transaction& tx, const Event& event)>;
+
+  struct Options {
+    // The cursor's key in consumer_cursors: one per upstream feed, e.g. "intake@can-tho".
+    std::string name;
+    std::string target;  // upstream address, host:port
+    std::shared_ptr<grpc::ChannelCredentials> credentials;  // insecure when null
+    // A bearer token for each (re)connection; empty for none.
+    std::function<std::string()> bearer_token;
+    absl::Duration min_backoff = absl::Milliseconds(50);
+    absl::Duration max_backoff = absl::Seconds(5);
+    // Each subscription is renewed after this long, so no call is without a deadline.
+    absl::Duration stream_deadline = absl::Hours(1);
+  };
+
+  EventConsumer(Database* db, Options options, Handler handler);
+  ~EventConsumer();  // Stop()
+  EventConsumer(const EventConsumer&) = delete;
+  EventConsumer& operator=(const EventConsumer&) = delete;
+
+  void Start();
+  // Ends the stream and waits for the thread; an event being applied either commits or not.
+  void Stop();
+
+  // The sequence of the last event applied (or parked), as committed.
+  int64_t cursor();
+  // Waits until cursor() >= sequence; false on timeout.
+  bool WaitForCursor(int64_t sequence, absl::Duration timeout);
+  // True while a subscription is open.
+  bool connected();
+
+ private:
+  void Run();
+  absl::StatusOr<int64_t> LoadCursor();
+  // Applies one event, retrying transient failures; false when stopping.
+  bool Apply(const Event& event);
+  // Sleeps up to `d`, returning early (false) when stopping.
+  bool Sleep(absl::Duration d);
+
+  Database* db_;
+  Options options_;
+  Handler handler_;
+  std::shared_ptr<grpc::Channel> channel_;
+
+  absl::Mutex mutex_;
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
+  bool connected_ ABSL_GUARDED_BY(mutex_) = false;
+  int64_t cursor_ ABSL_GUARDED_BY(mutex_) = -1;
+  grpc::ClientContext* context_ ABSL_GUARDED_BY(mutex_) = nullptr;
+  std::thread thread_;
+};
+
+}  // namespace dienhinh::platform
+
+#endif  // DIENHINH_SERVICES_PLATFORM_EVENTS_EVENT_CONSUMER_H_

@@ -1,0 +1,174 @@
+#include "services/platform/events/event_log.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/platform/ids/ulid.h"
+#include "services/platform/log/json_log.h"
+
+namespace dienhinh::platform {
+namespace {
+
+// Arbitrary but fixed: the advisory lock that orders outbox sequence numbers (PostgreSQL).
+constexpr int64_t kOutboxLockKey = 0x6468'6f75'7462'6f78;  // "dhoutbox"
+
+}  // namespace
+
+EventLog::EventLog(Database* db, Options options) : db_(db), options_(std::move(options)) {
+  tail_thread_ = std::thread([this] { TailLoop(); });
+}
+
+EventLog::~EventLog() {
+  {
+    absl::MutexLock lock(&mutex_);
+    stopping_ = true;
+  }
+  tail_thread_.join();
+}
+
+absl::StatusOr<Event> EventLog::Append(Transaction& tx, Event event) {
+  int64_t sequence = 0;
+  if (tx.dialect() == Dialect::kPostgres) {
+    auto locked = tx.Query("SELECT pg_advisory_xact_lock(?)", {SqlParam(kOutboxLockKey)});
+    if (!locked.ok()) return locked.status();
+    auto next = tx.Query("SELECT nextval('outbox_sequence')");
+    if (!next.ok()) return next.status();
+    if (next->empty()) return absl::InternalError("nextval('outbox_sequence') returned no row");
+    sequence = (*next)[0].Int(0);
+  } else {
+    auto next = tx.Query("SELECT COALESCE(MAX(sequence), 0) + 1 FROM outbox");
+    if (!next.ok()) return next.status();
+    if (next->empty()) return absl::InternalError("outbox MAX(sequence) returned no row");
+    sequence = (*next)[0].Int(0);
+  }
+  absl::Time now = absl::Now();
+  event.set_id(NewUlid(now));
+  event.set_sequence(sequence);
+  event.set_source(options_.source);
+  event.set_site(options_.site);
+  *event.mutable_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
+      absl::ToUnixMicros(now));
+  std::string bytes;
+  if (!event.SerializeToString(&bytes)) return absl::InternalError("cannot serialize event");
+  auto inserted = tx.Execute(
+      "INSERT INTO outbox (sequence, event_id, created_at_us, event) VALUES (?, ?, ?, ?)",
+      {SqlParam(sequence), SqlParam(event.id()), SqlParam(absl::ToUnixMicros(now)),
+       SqlParam::Blob(bytes)});
+  if (!inserted.ok()) return inserted.status();
+  return event;
+}
+
+void EventLog::Notify() {
+  absl::MutexLock lock(&mutex_);
+  notified_ = true;
+}
+
+int64_t EventLog::LastSequence() {
+  absl::MutexLock lock(&mutex_);
+  return tail_;
+}
+
+absl::StatusOr<std::vector<Event>> EventLog::Read(int64_t after, int limit) {
+  {
+    absl::MutexLock lock(&mutex_);
+    if (tail_loaded_ && after >= ring_floor_) {
+      std::vector<Event> out;
+      auto it = std::upper_bound(ring_.begin(), ring_.end(), after,
+                                 [](int64_t a, const Event& e) { return a < e.sequence(); });
+      for (; it != ring_.end() && static_cast<int>(out.size()) < limit; ++it) out.push_back(*it);
+      return out;
+    }
+  }
+  return ReadFromDatabase(after, limit);
+}
+
+absl::StatusOr<std::vector<Event>> EventLog::ReadFromDatabase(int64_t after, int limit) {
+  auto tx = db_->Begin(TxMode::kRead);
+  if (!tx.ok()) return tx.status();
+  auto rows = (*tx)->Query("SELECT event FROM outbox WHERE sequence > ? ORDER BY sequence LIMIT ?",
+                           {SqlParam(after), SqlParam(limit)});
+  if (!rows.ok()) return rows.status();
+  std::vector<Event> out;
+  out.reserve(rows->size());
+  for (const SqlRow& row : *rows) {
+    Event event;
+    if (!event.ParseFromString(row.Blob(0))) {
+      return absl::DataLossError(absl::StrCat("outbox row after ", after, " does not parse"));
+    }
+    out.push_back(std::move(event));
+  }
+  return out;
+}
+
+void EventLog::AddListener(Listener* listener) {
+  absl::MutexLock lock(&listeners_mutex_);
+  listeners_.insert(listener);
+}
+
+void EventLog::RemoveListener(Listener* listener) {
+  absl::MutexLock lock(&listeners_mutex_);
+  listeners_.erase(listener);
+}
+
+void EventLog::TailLoop() {
+  bool reported_error = false;
+  while (true) {
+    int64_t after;
+    bool loaded;
+    {
+      absl::MutexLock lock(&mutex_);
+      auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return stopping_ || notified_; };
+      mutex_.AwaitWithTimeout(absl::Condition(&wake), options_.poll_interval);
+      if (stopping_) return;
+      notified_ = false;
+      after = tail_;
+      loaded = tail_loaded_;
+    }
+    if (!loaded) {
+      // Start the ring at the current end of the log: older events are read from the database.
+      auto tx = db_->Begin(TxMode::kRead);
+      absl::StatusOr<std::vector<SqlRow>> rows =
+          tx.ok() ? (*tx)->Query("SELECT COALESCE(MAX(sequence), 0) FROM outbox") : tx.status();
+      if (!rows.ok() || rows->empty()) {
+        if (!reported_error) LogError("event log tail cannot read the outbox",
+                                      {{"error", rows.status().ToString()}});
+        reported_error = true;
+        continue;
+      }
+      absl::MutexLock lock(&mutex_);
+      tail_ = ring_floor_ = (*rows)[0].Int(0);
+      tail_loaded_ = true;
+      continue;
+    }
+    bool grew = false;
+    while (true) {
+      auto batch = ReadFromDatabase(after, 512);
+      if (!batch.ok()) {
+        if (!reported_error) LogError("event log tail cannot read the outbox",
+                                      {{"error", batch.status().ToString()}});
+        reported_error = true;
+        break;
+      }
+      reported_error = false;
+      if (batch->empty()) break;
+      after = batch->back().sequence();
+      grew = true;
+      absl::MutexLock lock(&mutex_);
+      for (Event& e : *batch) ring_.push_back(std::move(e));
+      tail_ = after;
+      while (ring_.size() > options_.ring_capacity) {
+        ring_floor_ = ring_.front().sequence();
+        ring_.pop_front();
+      }
+      if (batch->size() < 512) break;
+    }
+    if (grew) {
+      absl::MutexLock lock(&listeners_mutex_);
+      for (Listener* listener : listeners_) listener->OnNewEvents();
+    }
+  }
+}
+
+}  // namespace dienhinh::platform

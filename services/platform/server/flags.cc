@@ -1,0 +1,51 @@
+#include "services/platform/server/flags.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+
+ABSL_FLAG(std::string, listen, "", "gRPC listen address (host:port); default per service");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "Prometheus metrics HTTP address (host:port); default per service, 'off' disables");
+ABSL_FLAG(std::string, data_dir, "var", "folder for the SQLite files and the generated JWT key");
+ABSL_FLAG(std::string, database, "",
+          "database URL: postgres://... for PostgreSQL; empty for SQLite under --data_dir");
+ABSL_FLAG(std::string, site, "local",
+          "site id written on every event, e.g. can-tho/ninh-kieu; keeps sites apart when merged");
+ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
+          "on SIGTERM/SIGINT, how long in-flight calls may take before they are cancelled");
+ABSL_FLAG(int, max_message_bytes, 8 << 20, "largest request or response message accepted");
+ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
+ABSL_FLAG(std::vector<std::string>, jwt_rs256_public_keys, {},
+          "PEM files of RS256 public keys (single sign-on) accepted besides the local HS256 key");
+
+namespace dienhinh::platform {
+
+std::vector<char*> ParseFlagsWithEnvironment(int argc, char** argv, const char* usage) {
+  absl::SetProgramUsageMessage(usage);
+  for (const auto& [name, flag] : absl::GetAllFlags()) {
+    std::string env_name = absl::StrCat("DIENHINH_", absl::AsciiStrToUpper(name));
+    const char* value = std::getenv(env_name.c_str());
+    if (value == nullptr) continue;
+    std::string error;
+    if (!flag->ParseFrom(value, &error)) {
+      std::fprintf(stderr, "%s=%s: %s\n", env_name.c_str(), value, error.c_str());
+      std::exit(2);
+    }
+  }
+  return absl::ParseCommandLine(argc, argv);
+}
+
+std::string DatabaseUrlFor(const std::string& service) {
+  std::string url = absl::GetFlag(FLAGS_database);
+  if (!url.empty()) return url;
+  return absl::StrCat(absl::GetFlag(FLAGS_data_dir), "/", service, ".db");
+}
+
+}  // namespace dienhinh::platform
