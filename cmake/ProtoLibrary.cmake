@@ -13,6 +13,10 @@ function(dh_proto_library)
   if(NOT protos)
     message(FATAL_ERROR "no .proto files in ${P_ROOT}/${P_DIR}")
   endif()
+  set(includes -I ${PROJECT_SOURCE_DIR}/proto -I ${DH_GOOGLE_RPC_ROOT} -I ${Protobuf_INCLUDE_DIRS})
+  if(NOT P_ROOT STREQUAL "${PROJECT_SOURCE_DIR}/proto" AND NOT P_ROOT STREQUAL "${DH_GOOGLE_RPC_ROOT}")
+    list(PREPEND includes -I ${P_ROOT})
+  endif()
   set(srcs)
   foreach(proto ${protos})
     get_filename_component(stem ${proto} NAME_WE)
@@ -28,7 +32,7 @@ function(dh_proto_library)
       OUTPUT ${outputs}
       COMMAND protobuf::protoc
       ARGS --cpp_out=${DH_GEN_DIR} ${grpc_args}
-           -I ${PROJECT_SOURCE_DIR}/proto -I ${DH_GOOGLE_RPC_ROOT} -I ${Protobuf_INCLUDE_DIRS}
+           ${includes}
            ${proto}
       DEPENDS ${proto} protobuf::protoc
       COMMENT "protoc ${P_DIR}/${stem}.proto"

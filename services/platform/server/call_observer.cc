@@ -48,7 +48,7 @@ class CallObserver final : public grpc::experimental::Interceptor {
       }
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) &&
-        request_id_.empty()) {
+        request_id_.empty() && IsProtobufMethod()) {
       // Creating calls carry request_id in the body (AIP-155); show it in the log line.
       auto* message = static_cast<google::protobuf::Message*>(methods->GetRecvMessage());
       if (message != nullptr) {
@@ -67,6 +67,12 @@ class CallObserver final : public grpc::experimental::Interceptor {
   }
 
  private:
+  // Only dienhinh's own methods are known to receive generated protobuf messages; gRPC's
+  // built-in health service, for one, receives raw byte buffers.
+  bool IsProtobufMethod() const {
+    return info_->method() != nullptr && absl::StartsWith(info_->method(), "/dienhinh.");
+  }
+
   void Finish(int code, const std::string& message) {
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();

@@ -42,6 +42,8 @@ absl::Status ServiceHost::Start() {
   grpc::ServerBuilder builder;
   auto credentials = options_.credentials ? options_.credentials : grpc::InsecureServerCredentials();
   builder.AddListeningPort(options_.listen_address, credentials, &port_);
+  // Two processes on one port would split the calls between them: refuse instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   // Keep idle streams (event feeds) alive through NATs and load balancers, and let clients
@@ -69,6 +71,12 @@ absl::Status ServiceHost::Start() {
 std::string ServiceHost::address() const {
   std::string host = options_.listen_address.substr(0, options_.listen_address.rfind(':'));
   return absl::StrCat(host, ":", port_);
+}
+
+int ServiceHost::metrics_port() const {
+  if (exposer_ == nullptr) return 0;
+  std::vector<int> ports = exposer_->GetListeningPorts();
+  return ports.empty() ? 0 : ports.front();
 }
 
 void ServiceHost::SetServing(bool serving) {

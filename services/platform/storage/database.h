@@ -8,6 +8,19 @@
 // a serialization failure or deadlock is ABORTED (retry the transaction), a lost connection is
 // UNAVAILABLE, bad SQL or a wrong number of parameters is INVALID_ARGUMENT, anything else is
 // INTERNAL. Messages name the driver and the SQLSTATE / SQLite code.
+//
+// Refinements both drivers share, so that store code behaves the same on either:
+// - a write in a kRead transaction, and a violated foreign key, NOT NULL or CHECK constraint,
+//   are FAILED_PRECONDITION; bad input data (PostgreSQL class 22, text holding a NUL byte) is
+//   INVALID_ARGUMENT.
+// - a statement that fails ends the transaction (PostgreSQL aborts it anyway): later calls
+//   and Commit return the first error's code again, and the transaction rolls back.
+// - a Transaction belongs to one thread at a time, and must be destroyed before its Database.
+//   Begin blocks while the pool is empty: a thread holding a transaction must not Begin
+//   another on the same Database, except a kRead on a SQLite file (readers have their own
+//   connections).
+// - PostgreSQL infers each parameter's type from the statement (they are sent as text, BYTEA
+//   as binary), so a bare `SELECT ?` reads back as text: SqlRow's accessors convert.
 #ifndef DIENHINH_SERVICES_PLATFORM_STORAGE_DATABASE_H_
 #define DIENHINH_SERVICES_PLATFORM_STORAGE_DATABASE_H_
 

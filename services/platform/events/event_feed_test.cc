@@ -1,0 +1,272 @@
+// The event machinery end to end on a real server at 127.0.0.1:0, on both backends: the
+// outbox is transactional, the feed replays and follows, the consumer applies every event
+// exactly once across stops, upstream outages and concurrent writers.
+#include <atomic>
+#include <map>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "absl/random/random.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "services/platform/events/event_consumer.h"
+#include "services/platform/events/event_feed_service.h"
+#include "services/platform/events/event_log.h"
+#include "services/platform/events/event_schema.h"
+#include "services/platform/server/service_host.h"
+#include "services/platform/testing/test_database.h"
+
+namespace dienhinh::platform {
+namespace {
+
+using testing::Backend;
+
+// The consumer side's effect: one row per applied event, no key, so that a duplicate
+// application shows as a second row rather than an error.
+const Migration kAppliedTable = {100, "applied events",
+                                 "CREATE TABLE applied (sequence BIGINT NOT NULL, marker TEXT NOT NULL)"};
+
+absl::Status RecordApplied(Transaction& tx, const Event& event) {
+  return tx.Execute("INSERT INTO applied (sequence, marker) VALUES (?, ?)",
+                    {SqlParam(event.sequence()), SqlParam(event.request_id())})
+      .status();
+}
+
+// marker -> times applied
+std::map<std::string, int> AppliedCounts(Database& db) {
+  std::map<std::string, int> counts;
+  auto tx = db.Begin(TxMode::kRead);
+  EXPECT_TRUE(tx.ok());
+  auto rows = (*tx)->Query("SELECT marker FROM applied");
+  EXPECT_TRUE(rows.ok()) << rows.status();
+  for (const SqlRow& row : *rows) counts[row.Text(0)]++;
+  return counts;
+}
+
+class EventFeedTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    auto producer = testing::OpenTestDatabase(GetParam());
+    auto consumer = testing::OpenTestDatabase(GetParam());
+    if (!producer.ok() || !consumer.ok()) {
+      absl::Status s = producer.ok() ? consumer.status() : producer.status();
+      if (GetParam() == Backend::kPostgres && !testing::PostgresRequired() &&
+          s.code() == absl::StatusCode::kUnavailable) {
+        GTEST_SKIP() << s.message();
+      }
+      FAIL() << s;
+    }
+    producer_ = std::move(*producer);
+    consumer_ = std::move(*consumer);
+    std::vector<Migration> producer_schema = EventMigrations();
+    ASSERT_TRUE(Migrate(*producer_.db, producer_schema).ok());
+    std::vector<Migration> consumer_schema = EventMigrations();
+    consumer_schema.push_back(kAppliedTable);
+    ASSERT_TRUE(Migrate(*consumer_.db, consumer_schema).ok());
+    log_ = std::make_unique<EventLog>(
+        producer_.db.get(),
+        EventLog::Options{.source = "registry", .site = "test-site",
+                          .poll_interval = absl::Milliseconds(100)});
+    StartServer("127.0.0.1:0");
+  }
+
+  void TearDown() override {
+    consumers_.clear();
+    StopServer();
+    log_.reset();
+  }
+
+  void StartServer(const std::string& address) {
+    feed_ = std::make_unique<EventFeedService>(log_.get(), nullptr);
+    HostOptions options;
+    options.service_name = "test";
+    options.listen_address = address;
+    options.drain_timeout = absl::Seconds(2);
+    host_ = std::make_unique<ServiceHost>(options);
+    host_->Register(feed_.get());
+    host_->OnDrain([this] { feed_->Drain(); });
+    ASSERT_TRUE(host_->Start().ok());
+    host_->SetServing(true);
+    port_ = host_->port();
+  }
+
+  void StopServer() {
+    if (host_) host_->Drain();
+    host_.reset();
+    feed_.reset();
+  }
+
+  // Appends `count` events, one transaction each, markers "<prefix><i>".
+  void Publish(const std::string& prefix, int count) {
+    for (int i = 0; i < count; ++i) {
+      absl::Status s = RunInTransaction(*producer_.db, TxMode::kWrite, [&](Transaction& tx) {
+        Event event;
+        event.set_request_id(absl::StrCat(prefix, i));
+        return log_->Append(tx, event).status();
+      });
+      ASSERT_TRUE(s.ok()) << s;
+      log_->Notify();
+    }
+  }
+
+  EventConsumer& NewConsumer(EventConsumer::Handler handler = RecordApplied) {
+    EventConsumer::Options options;
+    options.name = "registry@test-site";
+    options.target = absl::StrCat("127.0.0.1:", port_);
+    options.min_backoff = absl::Milliseconds(20);
+    options.max_backoff = absl::Milliseconds(200);
+    consumers_.push_back(
+        std::make_unique<EventConsumer>(consumer_.db.get(), options, std::move(handler)));
+    consumers_.back()->Start();
+    return *consumers_.back();
+  }
+
+  testing::TestDatabase producer_, consumer_;
+  std::unique_ptr<EventLog> log_;
+  std::unique_ptr<EventFeedService> feed_;
+  std::unique_ptr<ServiceHost> host_;
+  int port_ = 0;
+  std::vector<std::unique_ptr<EventConsumer>> consumers_;
+};
+
+TEST_P(EventFeedTest, OutboxIsPartOfTheTransaction) {
+  {
+    auto tx = producer_.db->Begin(TxMode::kWrite);
+    ASSERT_TRUE(tx.ok());
+    Event event;
+    event.set_request_id("rolled-back");
+    ASSERT_TRUE(log_->Append(**tx, event).ok());
+    // Destroyed without commit: rolled back, event and all.
+  }
+  Publish("kept-", 3);
+  auto events = log_->Read(0, 100);
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->size(), 3u);
+  for (size_t i = 0; i < events->size(); ++i) {
+    const Event& e = (*events)[i];
+    EXPECT_EQ(e.request_id(), absl::StrCat("kept-", i));
+    EXPECT_EQ(e.source(), "registry");
+    EXPECT_EQ(e.site(), "test-site");
+    EXPECT_EQ(e.id().size(), 26u);
+    EXPECT_GT(e.time().seconds(), 0);
+    if (i > 0) EXPECT_GT(e.sequence(), (*events)[i - 1].sequence());
+  }
+}
+
+TEST_P(EventFeedTest, ReplaysFromTheCursorThenFollowsLive) {
+  Publish("before-", 40);
+  EventConsumer& consumer = NewConsumer();
+  ASSERT_TRUE(consumer.WaitForCursor(40, absl::Seconds(10))) << consumer.cursor();
+  Publish("after-", 40);
+  ASSERT_TRUE(consumer.WaitForCursor(80, absl::Seconds(10))) << consumer.cursor();
+  auto counts = AppliedCounts(*consumer_.db);
+  EXPECT_EQ(counts.size(), 80u);
+  for (const auto& [marker, times] : counts) EXPECT_EQ(times, 1) << marker;
+}
+
+TEST_P(EventFeedTest, ConsumerStoppedMidStreamResumesExactlyOnce) {
+  Publish("e", 300);
+  // A slow handler, so the stop lands in the middle of the stream.
+  auto slow = [](Transaction& tx, const Event& event) {
+    absl::SleepFor(absl::Microseconds(300));
+    return RecordApplied(tx, event);
+  };
+  EventConsumer& first = NewConsumer(slow);
+  ASSERT_TRUE(first.WaitForCursor(50, absl::Seconds(10)));
+  first.Stop();
+  int64_t stopped_at = first.cursor();
+  EXPECT_LT(stopped_at, 300) << "the stop should land mid-stream";
+  EventConsumer& second = NewConsumer();
+  ASSERT_TRUE(second.WaitForCursor(300, absl::Seconds(10))) << second.cursor();
+  auto counts = AppliedCounts(*consumer_.db);
+  EXPECT_EQ(counts.size(), 300u);
+  for (const auto& [marker, times] : counts) EXPECT_EQ(times, 1) << marker;
+}
+
+TEST_P(EventFeedTest, ConsumerRetriesWhileUpstreamIsDownAndCatchesUp) {
+  Publish("a", 10);
+  EventConsumer& consumer = NewConsumer();
+  ASSERT_TRUE(consumer.WaitForCursor(10, absl::Seconds(10)));
+  int port = port_;
+  StopServer();
+  Publish("b", 10);  // written while the feed is down
+  absl::SleepFor(absl::Milliseconds(300));  // the consumer is retrying meanwhile
+  EXPECT_EQ(consumer.cursor(), 10);
+  StartServer(absl::StrCat("127.0.0.1:", port));
+  ASSERT_TRUE(consumer.WaitForCursor(20, absl::Seconds(10))) << consumer.cursor();
+  EXPECT_EQ(AppliedCounts(*consumer_.db).size(), 20u);
+}
+
+TEST_P(EventFeedTest, AnEventThatCanNeverApplyIsParkedAndTheFeedGoesOn) {
+  Publish("ok", 5);
+  auto picky = [](Transaction& tx, const Event& event) -> absl::Status {
+    if (event.request_id() == "ok2") return absl::InvalidArgumentError("unknown payload");
+    return RecordApplied(tx, event);
+  };
+  EventConsumer& consumer = NewConsumer(picky);
+  ASSERT_TRUE(consumer.WaitForCursor(5, absl::Seconds(10)));
+  EXPECT_EQ(AppliedCounts(*consumer_.db).count("ok2"), 0u);
+  EXPECT_EQ(AppliedCounts(*consumer_.db).size(), 4u);
+  auto tx = consumer_.db->Begin(TxMode::kRead);
+  ASSERT_TRUE(tx.ok());
+  auto parked = (*tx)->Query("SELECT sequence, error FROM consumer_dead_letters");
+  ASSERT_TRUE(parked.ok());
+  ASSERT_EQ(parked->size(), 1u);
+  EXPECT_EQ((*parked)[0].Int(0), 3);
+}
+
+// Writers whose transactions commit out of the order in which they appended: a consumer
+// following live must still see every event (sequence order must be commit order).
+TEST_P(EventFeedTest, ConcurrentWritersNeverMakeTheConsumerSkipALateCommit) {
+  EventConsumer& consumer = NewConsumer();
+  constexpr int kWriters = 6, kPerWriter = 40;
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      absl::BitGen bits;
+      for (int i = 0; i < kPerWriter; ++i) {
+        absl::Status s = RunInTransaction(*producer_.db, TxMode::kWrite, [&](Transaction& tx) {
+          Event event;
+          event.set_request_id(absl::StrCat("w", w, "-", i));
+          auto appended = log_->Append(tx, event);
+          if (!appended.ok()) return appended.status();
+          // Hold the transaction open after taking a sequence number.
+          absl::SleepFor(absl::Microseconds(absl::Uniform(bits, 0, 2000)));
+          return absl::OkStatus();
+        });
+        EXPECT_TRUE(s.ok()) << s;
+        log_->Notify();
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  auto all = log_->Read(0, 100000);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), static_cast<size_t>(kWriters * kPerWriter));
+  ASSERT_TRUE(consumer.WaitForCursor(all->back().sequence(), absl::Seconds(20)));
+  auto counts = AppliedCounts(*consumer_.db);
+  EXPECT_EQ(counts.size(), static_cast<size_t>(kWriters * kPerWriter));
+  for (const auto& [marker, times] : counts) EXPECT_EQ(times, 1) << marker;
+}
+
+TEST_P(EventFeedTest, NegativeCursorIsInvalidArgument) {
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port_),
+                                     grpc::InsecureChannelCredentials());
+  auto stub = events::v1::EventFeed::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  events::v1::SubscribeRequest request;
+  request.set_after_sequence(-5);
+  auto reader = stub->Subscribe(&context, request);
+  Event event;
+  EXPECT_FALSE(reader->Read(&event));
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, EventFeedTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         [](const auto& info) { return testing::BackendName(info.param); });
+
+}  // namespace
+}  // namespace dienhinh::platform

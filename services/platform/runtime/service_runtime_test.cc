@@ -1,0 +1,132 @@
+// A service process's platform on a real server at 127.0.0.1:0: health says NOT_SERVING until
+// ready and SERVING after, needs no token; every other call needs a valid bearer token;
+// drain ends open streams. (Reflection is checked from Python: tests/smoke.)
+#include "services/platform/runtime/service_runtime.h"
+
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "dienhinh/events/v1/event.grpc.pb.h"
+#include "services/platform/auth/key_store.h"
+#include "services/platform/testing/test_database.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+
+namespace dienhinh::platform {
+namespace {
+
+class ServiceRuntimeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_dir_ = testing::MakeTempDir();
+    RuntimeOptions options;
+    options.service_name = "registry";
+    options.listen_address = "127.0.0.1:0";
+    options.metrics_address = "off";
+    options.data_dir = data_dir_;
+    options.database_url = data_dir_ + "/registry.db";
+    options.drain_timeout = absl::Seconds(2);
+    auto runtime = ServiceRuntime::Create(options);
+    ASSERT_TRUE(runtime.ok()) << runtime.status();
+    runtime_ = std::move(*runtime);
+  }
+
+  std::shared_ptr<grpc::Channel> Channel() {
+    return grpc::CreateChannel(runtime_->address(), grpc::InsecureChannelCredentials());
+  }
+
+  std::string Token(Role role, absl::Duration lifetime = absl::Hours(1),
+                    absl::Time now = absl::Now()) {
+    TokenRequest request;
+    request.role = role;
+    request.subject = "tester";
+    request.unit = role == Role::kUnitOfficer ? "THPT001" : "";
+    request.lifetime = lifetime;
+    auto token = MintTokenWithDataDirKey(data_dir_, request, now);
+    EXPECT_TRUE(token.ok()) << token.status();
+    return *token;
+  }
+
+  // Opens a feed subscription with `authorization` (none when empty) and returns how it ends
+  // or OK when it is still open after a short while.
+  grpc::StatusCode Subscribe(const std::string& authorization) {
+    auto stub = events::v1::EventFeed::NewStub(Channel());
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(700));
+    if (!authorization.empty()) context.AddMetadata("authorization", authorization);
+    auto reader = stub->Subscribe(&context, events::v1::SubscribeRequest());
+    events::v1::Event event;
+    while (reader->Read(&event)) {
+    }
+    grpc::StatusCode code = reader->Finish().error_code();
+    // An accepted subscription stays open until our deadline.
+    return code == grpc::StatusCode::DEADLINE_EXCEEDED ? grpc::StatusCode::OK : code;
+  }
+
+  grpc::health::v1::HealthCheckResponse::ServingStatus Health() {
+    auto stub = grpc::health::v1::Health::NewStub(Channel());
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    grpc::health::v1::HealthCheckResponse response;
+    grpc::Status status = stub->Check(&context, grpc::health::v1::HealthCheckRequest(), &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.status();
+  }
+
+  std::string data_dir_;
+  std::unique_ptr<ServiceRuntime> runtime_;
+};
+
+TEST_F(ServiceRuntimeTest, HealthNeedsNoTokenAndTurnsServingWhenStarted) {
+  ASSERT_TRUE(runtime_->Start().ok());
+  EXPECT_EQ(Health(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+TEST_F(ServiceRuntimeTest, CallsWithoutAValidTokenAreUnauthenticated) {
+  ASSERT_TRUE(runtime_->Start().ok());
+  EXPECT_EQ(Subscribe(""), grpc::StatusCode::UNAUTHENTICATED) << "no token";
+  EXPECT_EQ(Subscribe("Basic dXNlcjpwYXNz"), grpc::StatusCode::UNAUTHENTICATED) << "not bearer";
+  EXPECT_EQ(Subscribe("Bearer not.a.jwt"), grpc::StatusCode::UNAUTHENTICATED) << "garbage";
+
+  std::string good = Token(Role::kService);
+  std::string forged = good;
+  forged[forged.size() - 3] = forged[forged.size() - 3] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(Subscribe("Bearer " + forged), grpc::StatusCode::UNAUTHENTICATED) << "bad signature";
+
+  std::string expired = Token(Role::kService, absl::Minutes(5), absl::Now() - absl::Hours(2));
+  EXPECT_EQ(Subscribe("Bearer " + expired), grpc::StatusCode::UNAUTHENTICATED) << "expired";
+
+  EXPECT_EQ(Subscribe("Bearer " + good), grpc::StatusCode::OK);
+  EXPECT_EQ(Subscribe("Bearer " + Token(Role::kUnitOfficer)), grpc::StatusCode::PERMISSION_DENIED)
+      << "the whole feed is not for a unit officer";
+}
+
+TEST_F(ServiceRuntimeTest, AKeyFromAnotherSiteIsRefused) {
+  ASSERT_TRUE(runtime_->Start().ok());
+  std::string other_site = testing::MakeTempDir();
+  TokenRequest request;
+  request.role = Role::kAdmin;
+  request.subject = "intruder";
+  auto token = MintTokenWithDataDirKey(other_site, request);
+  ASSERT_TRUE(token.ok());
+  EXPECT_EQ(Subscribe("Bearer " + *token), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(ServiceRuntimeTest, DrainEndsOpenFeedsPromptly) {
+  ASSERT_TRUE(runtime_->Start().ok());
+  auto stub = events::v1::EventFeed::NewStub(Channel());
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer " + Token(Role::kService));
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  auto reader = stub->Subscribe(&context, events::v1::SubscribeRequest());
+  absl::SleepFor(absl::Milliseconds(200));
+  absl::Time start = absl::Now();
+  runtime_->Stop();
+  events::v1::Event event;
+  while (reader->Read(&event)) {
+  }
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2)) << "the open stream must not hold the drain";
+}
+
+}  // namespace
+}  // namespace dienhinh::platform
