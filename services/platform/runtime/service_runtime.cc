@@ -2,6 +2,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "services/platform/api/api_schema.h"
 #include "services/platform/auth/key_store.h"
 #include "services/platform/events/event_schema.h"
 #include "services/platform/log/json_log.h"
@@ -40,6 +41,7 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(RuntimeOp
   runtime->db_ = std::move(*db);
 
   std::vector<Migration> schema = EventMigrations();
+  for (Migration& m : ApiMigrations()) schema.push_back(std::move(m));
   schema.insert(schema.end(), o.migrations.begin(), o.migrations.end());
   if (absl::Status migrated = Migrate(*runtime->db_, schema); !migrated.ok()) {
     return absl::Status(migrated.code(), absl::StrCat("migrating ", o.service_name,
