@@ -25,6 +25,10 @@ RuntimeOptions RuntimeOptionsFromFlags(const std::string& service_name,
   options.rs256_public_keys = absl::GetFlag(FLAGS_jwt_rs256_public_keys);
   options.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  options.server_tls = {absl::GetFlag(FLAGS_tls_cert), absl::GetFlag(FLAGS_tls_key),
+                        absl::GetFlag(FLAGS_tls_client_ca)};
+  options.client_tls = {absl::GetFlag(FLAGS_tls_ca), absl::GetFlag(FLAGS_tls_client_cert),
+                        absl::GetFlag(FLAGS_tls_client_key)};
   return options;
 }
 
@@ -80,7 +84,14 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(RuntimeOp
         return absl::OkStatus();
       });
 
+  auto server_credentials = MakeServerCredentials(o.server_tls);
+  if (!server_credentials.ok()) return server_credentials.status();
+  auto channel_credentials = MakeChannelCredentials(o.client_tls);
+  if (!channel_credentials.ok()) return channel_credentials.status();
+  runtime->channel_credentials_ = *channel_credentials;
+
   HostOptions host_options;
+  host_options.credentials = *server_credentials;
   host_options.service_name = o.service_name;
   host_options.listen_address = o.listen_address;
   host_options.metrics_address = o.metrics_address;
@@ -110,10 +121,21 @@ void ServiceRuntime::AddConsumer(std::string name, std::string target,
   EventConsumer::Options options;
   options.name = std::move(name);
   options.target = std::move(target);
+  options.credentials = channel_credentials_;
   std::string token = service_token_;
   options.bearer_token = [token] { return token; };
   consumers_.push_back(
       std::make_unique<EventConsumer>(db_.get(), std::move(options), std::move(handler)));
+}
+
+std::shared_ptr<grpc::Channel> ServiceRuntime::NewChannel(const std::string& target) const {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  args.SetInt(GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH, options_.max_message_bytes);
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
+  return grpc::CreateCustomChannel(target, channel_credentials_, args);
 }
 
 absl::Status ServiceRuntime::Start() {

@@ -19,6 +19,7 @@
 #include "services/platform/events/event_feed_service.h"
 #include "services/platform/events/event_log.h"
 #include "services/platform/server/service_host.h"
+#include "services/platform/server/tls.h"
 #include "services/platform/storage/database.h"
 
 namespace dienhinh::platform {
@@ -34,6 +35,8 @@ struct RuntimeOptions {
   absl::Duration drain_timeout = absl::Seconds(10);
   int max_message_bytes = 8 << 20;
   bool sqlite_full_sync = true;
+  ServerTlsFiles server_tls;  // plaintext when empty
+  ClientTlsFiles client_tls;  // how this service calls its peers and follows their feeds
   // The service's own schema, versions from 100 (the platform's are 1-99).
   std::vector<Migration> migrations;
 };
@@ -56,6 +59,10 @@ class ServiceRuntime {
   // A token this service presents to its peers (role service, subject = service name),
   // signed with the data directory's key.
   std::string ServiceToken() const { return service_token_; }
+
+  // A channel to a peer service with this service's client credentials (TLS when configured),
+  // keepalive, and message limits. Calls on it still need a deadline and ServiceToken().
+  std::shared_ptr<grpc::Channel> NewChannel(const std::string& target) const;
 
   // Before Start. The service must outlive the runtime's Stop.
   void Register(grpc::Service* service);
@@ -80,6 +87,7 @@ class ServiceRuntime {
   std::unique_ptr<EventLog> events_;
   std::unique_ptr<Authenticator> authenticator_;
   std::string service_token_;
+  std::shared_ptr<grpc::ChannelCredentials> channel_credentials_;
   std::unique_ptr<EventFeedService> feed_;
   std::unique_ptr<ServiceHost> host_;
   std::vector<std::unique_ptr<EventConsumer>> consumers_;

@@ -25,6 +25,14 @@ ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
 ABSL_FLAG(std::vector<std::string>, jwt_rs256_public_keys, {},
           "PEM files of RS256 public keys (single sign-on) accepted besides the local HS256 key");
 
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: serve TLS (with --tls_key)");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA: require client certificates signed by it (mutual TLS between services)");
+ABSL_FLAG(std::string, tls_ca, "", "PEM CA that signed the peers' certificates: call peers over TLS");
+ABSL_FLAG(std::string, tls_client_cert, "", "PEM certificate this process presents to its peers");
+ABSL_FLAG(std::string, tls_client_key, "", "PEM private key of --tls_client_cert");
+
 namespace dienhinh::platform {
 
 std::vector<char*> ParseFlagsWithEnvironment(int argc, char** argv, const char* usage) {
