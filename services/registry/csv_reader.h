@@ -37,6 +37,8 @@ class CsvReader {
   absl::Status Finish();
 
   int64_t rows() const { return rows_; }
+  // The line being read: after an error, the line it names.
+  int64_t line() const { return line_; }
 
  private:
   absl::Status Process(absl::string_view chunk);
