@@ -250,6 +250,24 @@ TEST_P(EventFeedTest, ConcurrentWritersNeverMakeTheConsumerSkipALateCommit) {
   for (const auto& [marker, times] : counts) EXPECT_EQ(times, 1) << marker;
 }
 
+// A subscriber that connects while the log is still starting (before its tail has loaded) must
+// get the first event at once, not when a second one arrives.
+TEST_P(EventFeedTest, AnEventCommittedWhileTheLogStartsReachesAWaitingSubscriber) {
+  StopServer();
+  EventLog::Options slow;
+  slow.source = "registry";
+  slow.site = "test-site";
+  slow.poll_interval = absl::Seconds(30);  // only Notify wakes the tail in this test
+  log_ = std::make_unique<EventLog>(producer_.db.get(), slow);
+  StartServer("127.0.0.1:0");
+  EventConsumer& consumer = NewConsumer();
+  absl::Time until = absl::Now() + absl::Seconds(5);
+  while (!consumer.connected() && absl::Now() < until) absl::SleepFor(absl::Milliseconds(5));
+  absl::SleepFor(absl::Milliseconds(50));
+  Publish("first", 1);
+  EXPECT_TRUE(consumer.WaitForCursor(1, absl::Seconds(3))) << consumer.cursor();
+}
+
 TEST_P(EventFeedTest, NegativeCursorIsInvalidArgument) {
   auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port_),
                                      grpc::InsecureChannelCredentials());

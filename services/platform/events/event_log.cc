@@ -137,9 +137,15 @@ void EventLog::TailLoop() {
         reported_error = true;
         continue;
       }
-      absl::MutexLock lock(&mutex_);
-      tail_ = ring_floor_ = (*rows)[0].Int(0);
-      tail_loaded_ = true;
+      {
+        absl::MutexLock lock(&mutex_);
+        tail_ = ring_floor_ = (*rows)[0].Int(0);
+        tail_loaded_ = true;
+      }
+      // A subscriber that read the database before the ring existed may be waiting for an
+      // event that committed meanwhile and is now below the ring's floor: wake everyone.
+      absl::MutexLock lock(&listeners_mutex_);
+      for (Listener* listener : listeners_) listener->OnNewEvents();
       continue;
     }
     bool grew = false;
