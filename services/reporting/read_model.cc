@@ -1,0 +1,184 @@
+#include "services/reporting/read_model.h"
+
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "services/platform/text/vietnamese_text.h"
+
+namespace dienhinh::reporting {
+namespace {
+
+using platform::SqlParam;
+using platform::Transaction;
+
+int64_t I(int value) { return static_cast<int64_t>(value); }
+
+// A payload whose resource has no usable name can never apply: park it.
+absl::Status CheckName(const std::string& name, absl::string_view prefix, const platform::Event& e) {
+  if (absl::StartsWith(name, prefix) && name.size() > prefix.size()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("event ", e.id(), " (", e.source(), " #",
+                                                 e.sequence(), ") names \"", name,
+                                                 "\", not ", prefix, "{id}"));
+}
+
+absl::Status Run(Transaction& tx, const std::string& sql, std::vector<SqlParam> params) {
+  return tx.Execute(sql, params).status();
+}
+
+absl::Status PutUnit(Transaction& tx, const std::string& site,
+                     const ::dienhinh::registry::v1::Unit& unit, const platform::Event& e) {
+  if (absl::Status s = CheckName(unit.name(), "units/", e); !s.ok()) return s;
+  return Run(tx,
+             "INSERT INTO rm_units (site, name, display_name, sort_key, kind, level, parent, "
+             "district) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site, name) DO UPDATE SET "
+             "display_name = excluded.display_name, sort_key = excluded.sort_key, "
+             "kind = excluded.kind, level = excluded.level, parent = excluded.parent, "
+             "district = excluded.district",
+             {site, unit.name(), unit.display_name(), platform::CollationKey(unit.display_name()),
+              I(unit.kind()), I(unit.level()), unit.parent(), unit.district()});
+}
+
+absl::Status PutPerson(Transaction& tx, const std::string& site,
+                       const ::dienhinh::registry::v1::Person& person, const platform::Event& e) {
+  if (absl::Status s = CheckName(person.name(), "persons/", e); !s.ok()) return s;
+  return Run(tx,
+             "INSERT INTO rm_persons (site, name, display_name, unit) VALUES (?, ?, ?, ?) "
+             "ON CONFLICT (site, name) DO UPDATE SET display_name = excluded.display_name, "
+             "unit = excluded.unit",
+             {site, person.name(), person.display_name(), person.unit()});
+}
+
+absl::Status PutDistrict(Transaction& tx, const std::string& site,
+                         const ::dienhinh::registry::v1::District& district,
+                         const platform::Event& e) {
+  if (absl::Status s = CheckName(district.name(), "districts/", e); !s.ok()) return s;
+  return Run(tx,
+             "INSERT INTO rm_districts (site, name, display_name) VALUES (?, ?, ?) "
+             "ON CONFLICT (site, name) DO UPDATE SET display_name = excluded.display_name",
+             {site, district.name(), district.display_name()});
+}
+
+// Submitted, updated and withdrawn all carry the whole nomination after the change; its state
+// says which.
+absl::Status PutNomination(Transaction& tx, const std::string& site,
+                           const ::dienhinh::intake::v1::Nomination& n, const platform::Event& e) {
+  if (absl::Status s = CheckName(n.name(), "nominations/", e); !s.ok()) return s;
+  absl::Status put = Run(
+      tx,
+      "INSERT INTO rm_nominations (site, name, plan, category, field, nominee, nominating_unit, "
+      "district, state, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site, name) DO "
+      "UPDATE SET plan = excluded.plan, category = excluded.category, field = excluded.field, "
+      "nominee = excluded.nominee, nominating_unit = excluded.nominating_unit, "
+      "district = excluded.district, state = excluded.state, body = excluded.body",
+      {site, n.name(), n.plan(), I(n.category()), I(n.field()), n.nominee(), n.nominating_unit(),
+       n.district(), I(n.state()), SqlParam::Blob(n.SerializeAsString())});
+  if (!put.ok()) return put;
+  if (absl::Status s = Run(tx, "DELETE FROM rm_nomination_years WHERE site = ? AND nomination = ?",
+                           {site, n.name()});
+      !s.ok()) {
+    return s;
+  }
+  for (const auto& year : n.school_years()) {
+    // A nomination listing a year twice is still one nomination of that year.
+    absl::Status s = Run(tx,
+                         "INSERT INTO rm_nomination_years (site, nomination, start_year) "
+                         "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                         {site, n.name(), I(year.start_year())});
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+// Only a newer version replaces the verdict kept: versions of one nomination are recorded in
+// order, but the guard costs nothing and keeps a replayed or relayed older event harmless.
+absl::Status PutVerdict(Transaction& tx, const std::string& site,
+                        const ::dienhinh::evaluation::v1::Evaluation& evaluation,
+                        const platform::Event& e) {
+  if (absl::Status s = CheckName(evaluation.nomination(), "nominations/", e); !s.ok()) return s;
+  return Run(tx,
+             "INSERT INTO rm_verdicts (site, nomination, version, verdict) VALUES (?, ?, ?, ?) "
+             "ON CONFLICT (site, nomination) DO UPDATE SET version = excluded.version, "
+             "verdict = excluded.verdict WHERE rm_verdicts.version <= excluded.version",
+             {site, evaluation.nomination(), evaluation.version(), I(evaluation.verdict())});
+}
+
+absl::Status PutDecision(Transaction& tx, const std::string& site,
+                         const ::dienhinh::evaluation::v1::CouncilDecision& d,
+                         const platform::Event& e) {
+  if (absl::Status s = CheckName(d.name(), "councilDecisions/", e); !s.ok()) return s;
+  if (absl::Status s = CheckName(d.nomination(), "nominations/", e); !s.ok()) return s;
+  return Run(tx,
+             "INSERT INTO rm_decisions (site, name, nomination, plan, state, body) "
+             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (site, name) DO UPDATE SET "
+             "nomination = excluded.nomination, plan = excluded.plan, state = excluded.state, "
+             "body = excluded.body",
+             {site, d.name(), d.nomination(), d.plan(), I(d.state()),
+              SqlParam::Blob(d.SerializeAsString())});
+}
+
+absl::Status Delete(Transaction& tx, const char* table, const std::string& site,
+                    const std::string& name) {
+  return Run(tx, absl::StrCat("DELETE FROM ", table, " WHERE site = ? AND name = ?"), {site, name});
+}
+
+// What the figures include: the newest event applied from each site's source (Summary.as_of).
+absl::Status MarkApplied(Transaction& tx, const platform::Event& e) {
+  int64_t time_us = e.time().seconds() * 1000000 + e.time().nanos() / 1000;
+  return Run(tx,
+             "INSERT INTO rm_sources (site, source, last_sequence, last_event_time_us) "
+             "VALUES (?, ?, ?, ?) ON CONFLICT (site, source) DO UPDATE SET "
+             "last_sequence = excluded.last_sequence, "
+             "last_event_time_us = excluded.last_event_time_us",
+             {e.site(), e.source(), e.sequence(), time_us});
+}
+
+absl::Status ApplyPayload(Transaction& tx, const platform::Event& e) {
+  const std::string& site = e.site();
+  switch (e.payload_case()) {
+    case platform::Event::kUnitChanged:
+      return PutUnit(tx, site, e.unit_changed().unit(), e);
+    case platform::Event::kUnitDeleted:
+      return Delete(tx, "rm_units", site, e.unit_deleted().unit().name());
+    case platform::Event::kPersonChanged:
+      return PutPerson(tx, site, e.person_changed().person(), e);
+    case platform::Event::kPersonDeleted:
+      return Delete(tx, "rm_persons", site, e.person_deleted().person().name());
+    case platform::Event::kDistrictChanged:
+      return PutDistrict(tx, site, e.district_changed().district(), e);
+    case platform::Event::kDistrictDeleted:
+      return Delete(tx, "rm_districts", site, e.district_deleted().district().name());
+    case platform::Event::kNominationSubmitted:
+      return PutNomination(tx, site, e.nomination_submitted().nomination(), e);
+    case platform::Event::kNominationUpdated:
+      return PutNomination(tx, site, e.nomination_updated().nomination(), e);
+    case platform::Event::kNominationWithdrawn:
+      return PutNomination(tx, site, e.nomination_withdrawn().nomination(), e);
+    case platform::Event::kEvaluationRecorded:
+      return PutVerdict(tx, site, e.evaluation_recorded().evaluation(), e);
+    case platform::Event::kCouncilDecisionRecorded:
+      return PutDecision(tx, site, e.council_decision_recorded().council_decision(), e);
+    case platform::Event::kCouncilDecisionRevoked:
+      return PutDecision(tx, site, e.council_decision_revoked().council_decision(), e);
+    default:
+      // Yearly records, emulation blocks, attestation reviews, other services' own reports:
+      // nothing the reports read.
+      return absl::OkStatus();
+  }
+}
+
+}  // namespace
+
+absl::Status ApplyUpstreamEvent(Transaction& tx, const platform::Event& e) {
+  if (absl::Status s = ApplyPayload(tx, e); !s.ok()) return s;
+  return MarkApplied(tx, e);
+}
+
+void FollowUpstreamFeeds(platform::ServiceRuntime& runtime,
+                         const std::vector<UpstreamFeed>& feeds) {
+  for (const UpstreamFeed& feed : feeds) {
+    runtime.AddConsumer(feed.name, feed.target, ApplyUpstreamEvent);
+  }
+}
+
+}  // namespace dienhinh::reporting
