@@ -21,10 +21,6 @@ using platform::Role;
 
 constexpr size_t kMaxReasonBytes = 2000;
 
-std::shared_ptr<grpc::Channel> RegistryChannel(const std::string& address) {
-  return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
-}
-
 bool IsOwnUnit(const Caller& caller, const std::string& unit_name) {
   std::optional<std::string> code = UnitCodeOf(unit_name);
   return code && !caller.unit.empty() && *code == caller.unit;
@@ -106,7 +102,7 @@ IntakeService::IntakeService(platform::ServiceRuntime* runtime, IntakeOptions op
     : runtime_(runtime),
       options_(std::move(options)),
       store_(&runtime->db(), &runtime->events()),
-      registry_(RegistryChannel(options_.registry_address),
+      registry_(runtime->NewChannel(options_.registry_address),
                 [runtime] { return runtime->ServiceToken(); }, options_.registry_deadline) {}
 
 absl::Time IntakeService::Now() const { return options_.clock ? options_.clock() : absl::Now(); }
