@@ -1,0 +1,345 @@
+#include "services/evaluation/evaluation_worker.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "services/evaluation/criteria_engine.h"
+#include "services/platform/log/json_log.h"
+
+namespace dienhinh::evaluation {
+
+using platform::RunInTransaction;
+using platform::TxMode;
+
+// One nomination being evaluated.
+struct EvaluationWorker::Work {
+  QueueEntry entry;
+  bool from_queue = true;
+  intake::v1::Nomination nomination;
+  const v1::Plan* plan = nullptr;
+  EvaluationFacts facts;     // the registry's part; reviews and dependencies are read when recording
+  FactRequest requested;     // every registry name asked for (found or not)
+  int64_t registry_changes = 0;
+  absl::Status failed;       // set when its facts could not be gathered
+};
+
+namespace {
+
+// The categories the plan's dependency criteria (L4) look for.
+std::set<int> DependencyCategories(const v1::Plan& plan) {
+  std::set<int> out;
+  for (const auto& c : plan.criteria()) {
+    if (c.kind() != v1::Criterion::KIND_DEPENDENCY) continue;
+    for (int category : c.dependency().categories()) out.insert(category);
+  }
+  return out;
+}
+
+// Copies the named resources found in `pool` into `facts`.
+void CopyFound(const FactRequest& names, const EvaluationFacts& pool, EvaluationFacts& facts) {
+  for (const auto& n : names.units) {
+    if (auto it = pool.units.find(n); it != pool.units.end()) facts.units[n] = it->second;
+  }
+  for (const auto& n : names.persons) {
+    if (auto it = pool.persons.find(n); it != pool.persons.end()) facts.persons[n] = it->second;
+  }
+  for (const auto& n : names.unit_records) {
+    if (auto it = pool.unit_records.find(n); it != pool.unit_records.end()) facts.unit_records[n] = it->second;
+  }
+  for (const auto& n : names.person_records) {
+    if (auto it = pool.person_records.find(n); it != pool.person_records.end()) {
+      facts.person_records[n] = it->second;
+    }
+  }
+}
+
+bool Transient(const absl::Status& s) {
+  switch (s.code()) {
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+    case absl::StatusCode::kAborted:
+    case absl::StatusCode::kResourceExhausted:
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kUnknown:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+EvaluationWorker::EvaluationWorker(platform::Database* db, platform::EventLog* events,
+                                   const platform::PlanCatalog* plans, RegistryFacts* registry, Options options)
+    : db_(db), events_(events), plans_(plans), registry_(registry), options_(options) {}
+
+EvaluationWorker::~EvaluationWorker() { Stop(); }
+
+void EvaluationWorker::Start() {
+  // A plan file whose catalog changed since the last run: its evaluations are made again, as new
+  // versions, under the catalog now in force.
+  std::map<std::string, std::string> catalogs;
+  for (const v1::Plan* plan : plans_->plans()) catalogs[plan->name()] = plan->catalog_version();
+  int stale = 0;
+  absl::Status queued = RunInTransaction(*db_, TxMode::kWrite, [&](Transaction& tx) -> absl::Status {
+    auto n = EnqueueStaleCatalogs(tx, catalogs);
+    if (!n.ok()) return n.status();
+    stale = *n;
+    return absl::OkStatus();
+  });
+  if (!queued.ok()) {
+    platform::LogWarning("cannot queue evaluations of a changed catalog", {{"error", queued.ToString()}});
+  } else if (stale > 0) {
+    platform::LogInfo("catalog changed; evaluating again", {{"nominations", static_cast<int64_t>(stale)}});
+  }
+  absl::MutexLock lock(&mutex_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void EvaluationWorker::Stop() {
+  {
+    absl::MutexLock lock(&mutex_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void EvaluationWorker::Wake() {
+  absl::MutexLock lock(&mutex_);
+  woken_ = true;
+}
+
+void EvaluationWorker::Loop() {
+  while (true) {
+    {
+      absl::MutexLock lock(&mutex_);
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return stopping_ || woken_; };
+      mutex_.AwaitWithTimeout(absl::Condition(&ready), options_.poll_interval);
+      if (stopping_) return;
+      woken_ = false;
+    }
+    // Keep going while there is a full batch; otherwise wait for the next wake or poll.
+    while (RunOnce() >= options_.batch_size) {
+      absl::MutexLock lock(&mutex_);
+      if (stopping_) return;
+    }
+  }
+}
+
+absl::Status EvaluationWorker::Gather(std::vector<Work>& work) {
+  for (int round = 0; round < 4; ++round) {
+    FactRequest wanted;
+    std::vector<FactRequest> needs(work.size());
+    for (size_t i = 0; i < work.size(); ++i) {
+      if (!work[i].failed.ok()) continue;
+      needs[i] = FactsNeeded(*work[i].plan, work[i].nomination, work[i].facts).Minus(work[i].requested);
+      needs[i].dependency_units.clear();  // those are ours, read when recording
+      wanted.Merge(needs[i]);
+    }
+    if (wanted.empty()) return absl::OkStatus();
+    EvaluationFacts pool;
+    if (absl::Status s = registry_->Fetch(wanted, pool); !s.ok()) return s;
+    for (size_t i = 0; i < work.size(); ++i) {
+      if (!work[i].failed.ok()) continue;
+      CopyFound(needs[i], pool, work[i].facts);
+      work[i].requested.Merge(needs[i]);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<v1::Evaluation>> EvaluationWorker::Record(Work& work, bool force,
+                                                                       const Within& within) {
+  std::optional<v1::Evaluation> recorded;
+  bool queued_dependents = false;
+  absl::Status status = RunInTransaction(*db_, TxMode::kWrite, [&](Transaction& tx) -> absl::Status {
+    recorded.reset();
+    queued_dependents = false;
+    auto stored = GetNomination(tx, work.nomination.name());
+    if (!stored.ok()) return stored.status();
+    // The nomination changed while its facts were gathered: its entry has a new generation and
+    // runs again with facts for what it is now.
+    if (!*stored || (*stored)->SerializeAsString() != work.nomination.SerializeAsString()) {
+      if (!work.from_queue) return absl::AbortedError("the nomination changed while it was being evaluated");
+      return absl::OkStatus();
+    }
+    if (work.nomination.state() != intake::v1::Nomination::STATE_SUBMITTED) {
+      if (!work.from_queue) {
+        return absl::FailedPreconditionError(absl::StrCat(work.nomination.name(), " is not submitted"));
+      }
+      return FinishEntry(tx, work.entry.nomination, work.entry.generation).status();
+    }
+    EvaluationFacts facts = work.facts;
+    auto reviews = LatestReviews(tx, work.nomination.name());
+    if (!reviews.ok()) return reviews.status();
+    facts.reviews = std::move(*reviews);
+    std::set<std::string> reads = work.requested.RegistryNames();
+    std::set<int> categories = DependencyCategories(*work.plan);
+    for (const std::string& unit : FactsNeeded(*work.plan, work.nomination, facts).dependency_units) {
+      reads.insert(DependencyReadKey(work.plan->name(), unit));
+      auto dependency = FindDependency(tx, work.plan->name(), unit, categories);
+      if (!dependency.ok()) return dependency.status();
+      if (*dependency) facts.dependencies[unit] = **dependency;
+    }
+    auto evaluation = Evaluate(*work.plan, work.nomination, facts);
+    if (!evaluation.ok()) {
+      // A nomination the plan cannot judge (another plan's category, no school year): nothing
+      // will change that but a new nomination event, which queues it again.
+      platform::LogWarning("cannot evaluate nomination", {{"nomination", work.nomination.name()},
+                                                          {"error", evaluation.status().ToString()}});
+      if (!work.from_queue) return evaluation.status();
+      return FinishEntry(tx, work.entry.nomination, work.entry.generation).status();
+    }
+    auto latest = LatestEvaluation(tx, work.nomination.name());
+    if (!latest.ok()) return latest.status();
+    if (force || !*latest || (*latest)->input_digest() != evaluation->input_digest()) {
+      *evaluation->mutable_trigger() = work.entry.trigger;
+      std::vector<BlockStanding> standings;
+      if (IsCollective(work.nomination)) {
+        for (int year : NominationYears(work.nomination)) {
+          auto record = facts.unit_records.find(UnitRecordName(work.nomination.nominee(), year));
+          if (record == facts.unit_records.end() || !record->second.has_block_standing()) continue;
+          const auto& s = record->second.block_standing();
+          if (s.group().empty()) continue;
+          standings.push_back({year, s.group(), s.rank(), s.group_size()});
+        }
+      }
+      if (absl::Status s = InsertEvaluation(tx, *evaluation, reads, standings); !s.ok()) return s;
+      platform::Event event;
+      auto* payload = event.mutable_evaluation_recorded();
+      *payload->mutable_evaluation() = *evaluation;
+      payload->set_previous_verdict(*latest ? (*latest)->verdict() : v1::VERDICT_UNSPECIFIED);
+      event.set_actor(work.entry.trigger.actor());
+      if (auto appended = events_->Append(tx, event); !appended.ok()) return appended.status();
+      // Leaders whose L4 waits on this unit follow its new version.
+      if (IsCollective(work.nomination)) {
+        v1::EvaluationTrigger dependent;
+        dependent.set_kind(v1::EvaluationTrigger::KIND_DEPENDENCY_CHANGED);
+        dependent.set_resource(evaluation->name());
+        auto queued = EnqueueReaders(tx, DependencyReadKey(work.plan->name(), work.nomination.nominee()), dependent);
+        if (!queued.ok()) return queued.status();
+        queued_dependents = *queued > 0;
+      }
+      recorded = *evaluation;
+    }
+    if (within) {
+      const v1::Evaluation& current = recorded ? *recorded : (*latest ? **latest : v1::Evaluation::default_instance());
+      if (absl::Status s = within(tx, current); !s.ok()) return s;
+    }
+    if (!work.from_queue) return absl::OkStatus();
+    auto changes = RegistryChanges(tx);
+    if (!changes.ok()) return changes.status();
+    if (*changes != work.registry_changes) {
+      // A registry change was applied while the facts were gathered; it may concern a record
+      // this evaluation did not yet know it reads. Run again with fresh facts.
+      return Enqueue(tx, work.entry.nomination, work.entry.trigger);
+    }
+    return FinishEntry(tx, work.entry.nomination, work.entry.generation).status();
+  });
+  if (!status.ok()) return status;
+  if (recorded) events_->Notify();
+  if (queued_dependents) Wake();
+  return recorded;
+}
+
+int EvaluationWorker::RunOnce() {
+  std::vector<Work> work;
+  {
+    auto tx = db_->Begin(TxMode::kRead);
+    if (!tx.ok()) {
+      platform::LogWarning("evaluation queue unreadable", {{"error", tx.status().ToString()}});
+      return 0;
+    }
+    auto entries = DueEntries(**tx, absl::ToUnixMicros(absl::Now()), options_.batch_size);
+    auto changes = RegistryChanges(**tx);
+    if (!entries.ok() || !changes.ok()) {
+      platform::LogWarning("evaluation queue unreadable",
+                           {{"error", (!entries.ok() ? entries.status() : changes.status()).ToString()}});
+      return 0;
+    }
+    for (QueueEntry& entry : *entries) {
+      Work w;
+      w.entry = std::move(entry);
+      w.registry_changes = *changes;
+      auto nomination = GetNomination(**tx, w.entry.nomination);
+      if (!nomination.ok()) {
+        w.failed = nomination.status();
+      } else if (!*nomination) {
+        w.failed = absl::NotFoundError(absl::StrCat(w.entry.nomination, " is not known"));
+      } else {
+        w.nomination = std::move(**nomination);
+        w.plan = plans_->Find(w.nomination.plan());
+        if (w.plan == nullptr) {
+          // Kept and retried, not dropped: adding the plan file (and restarting) makes it evaluable.
+          w.failed = absl::UnavailableError(absl::StrCat(w.nomination.plan(), " is not a plan of this service"));
+        }
+      }
+      work.push_back(std::move(w));
+    }
+  }
+  if (work.empty()) return 0;
+  absl::Status gathered = Gather(work);
+  for (Work& w : work) {
+    absl::Status outcome = w.failed.ok() ? gathered : w.failed;
+    if (outcome.ok()) {
+      auto recorded = Record(w, /*force=*/false, nullptr);
+      outcome = recorded.status();
+      if (recorded.ok() && *recorded) {
+        platform::LogInfo("evaluation recorded",
+                          {{"evaluation", (*recorded)->name()},
+                           {"verdict", v1::Verdict_Name((*recorded)->verdict())},
+                           {"trigger", v1::EvaluationTrigger::Kind_Name((*recorded)->trigger().kind())}});
+      }
+    }
+    if (outcome.ok()) continue;
+    absl::Status handled = RunInTransaction(*db_, TxMode::kWrite, [&](Transaction& tx) -> absl::Status {
+      if (Transient(outcome)) {
+        absl::Duration backoff =
+            std::min(options_.max_backoff, options_.min_backoff * (int64_t{1} << std::min(w.entry.attempts, 16)));
+        return PostponeEntry(tx, w.entry.nomination, absl::ToUnixMicros(absl::Now() + backoff));
+      }
+      return FinishEntry(tx, w.entry.nomination, w.entry.generation).status();
+    });
+    (Transient(outcome) ? platform::LogWarning : platform::LogError)(
+        Transient(outcome) ? "evaluation put off" : "evaluation dropped",
+        {{"nomination", w.entry.nomination}, {"error", outcome.ToString()},
+         {"attempts", static_cast<int64_t>(w.entry.attempts)},
+         {"queue", handled.ok() ? std::string("updated") : handled.ToString()}});
+  }
+  return static_cast<int>(work.size());
+}
+
+absl::StatusOr<v1::Evaluation> EvaluationWorker::EvaluateNow(const std::string& nomination,
+                                                             const v1::EvaluationTrigger& trigger,
+                                                             const Within& within) {
+  std::vector<Work> work(1);
+  Work& w = work[0];
+  w.from_queue = false;
+  w.entry.nomination = nomination;
+  w.entry.trigger = trigger;
+  {
+    auto tx = db_->Begin(TxMode::kRead);
+    if (!tx.ok()) return tx.status();
+    auto stored = GetNomination(**tx, nomination);
+    if (!stored.ok()) return stored.status();
+    if (!*stored) return absl::NotFoundError(absl::StrCat(nomination, " is not known to evaluation"));
+    w.nomination = std::move(**stored);
+  }
+  if (w.nomination.state() != intake::v1::Nomination::STATE_SUBMITTED) {
+    return absl::FailedPreconditionError(absl::StrCat(nomination, " is not submitted"));
+  }
+  w.plan = plans_->Find(w.nomination.plan());
+  if (w.plan == nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat(w.nomination.plan(), " is not a plan of this service"));
+  }
+  if (absl::Status s = Gather(work); !s.ok()) return s;
+  auto recorded = Record(w, /*force=*/true, within);
+  if (!recorded.ok()) return recorded.status();
+  return **recorded;
+}
+
+}  // namespace dienhinh::evaluation

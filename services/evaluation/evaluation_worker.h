@@ -1,0 +1,88 @@
+// Evaluates the nominations waiting in the queue, in batches, in the background: gathers their
+// facts from the registry (one round of BatchGet calls for the whole batch, a second for what the
+// first revealed: the units individuals worked in or headed), then, one transaction per
+// nomination, reads its reviews and dependencies, runs the engine and records a new version when
+// the input digest differs from the latest one's, with its EvaluationRecorded event. A new
+// version of a collective's evaluation queues the leaders whose L4 waits on it, so they follow
+// without anyone asking.
+//
+// Nothing is lost on a crash: an entry leaves the queue only in the transaction that recorded
+// its evaluation, and only if nothing asked again meanwhile (its generation is unchanged and no
+// registry change was applied while its facts were gathered); otherwise it runs again. When the
+// registry cannot answer, the entry is put off with exponential backoff.
+#ifndef DIENHINH_SERVICES_EVALUATION_EVALUATION_WORKER_H_
+#define DIENHINH_SERVICES_EVALUATION_EVALUATION_WORKER_H_
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "dienhinh/evaluation/v1/evaluation.pb.h"
+#include "services/evaluation/evaluation_store.h"
+#include "services/evaluation/registry_facts.h"
+#include "services/platform/events/event_log.h"
+#include "services/platform/plan/plan_file.h"
+
+namespace dienhinh::evaluation {
+
+class EvaluationWorker {
+ public:
+  struct Options {
+    int batch_size = 50;
+    absl::Duration poll_interval = absl::Milliseconds(200);
+    absl::Duration min_backoff = absl::Milliseconds(200);
+    absl::Duration max_backoff = absl::Seconds(30);
+  };
+  // Runs inside the transaction that records a version (audit, request log of the caller).
+  using Within = std::function<absl::Status(Transaction& tx, const v1::Evaluation& recorded)>;
+
+  EvaluationWorker(platform::Database* db, platform::EventLog* events, const platform::PlanCatalog* plans,
+                   RegistryFacts* registry, Options options);
+  ~EvaluationWorker();
+  EvaluationWorker(const EvaluationWorker&) = delete;
+  EvaluationWorker& operator=(const EvaluationWorker&) = delete;
+
+  void Start();
+  void Stop();
+  // Wakes the background thread (after committing a transaction that queued work).
+  void Wake();
+
+  // Evaluates one submitted nomination now and records a version even when its inputs did not
+  // change (ReevaluateNomination). NOT_FOUND for an unknown nomination, FAILED_PRECONDITION for
+  // one that is not submitted, UNAVAILABLE when the registry cannot answer.
+  absl::StatusOr<v1::Evaluation> EvaluateNow(const std::string& nomination, const v1::EvaluationTrigger& trigger,
+                                             const Within& within);
+
+  // Processes the entries due now, once (the background thread's step; tests call it directly).
+  // Returns how many entries it took up.
+  int RunOnce();
+
+ private:
+  struct Work;
+
+  // Gathers the registry facts of every work item, in rounds of batched calls.
+  absl::Status Gather(std::vector<Work>& work);
+  // Evaluates and records one item in one transaction; the recorded version, if any.
+  absl::StatusOr<std::optional<v1::Evaluation>> Record(Work& work, bool force, const Within& within);
+  void Loop();
+
+  platform::Database* db_;
+  platform::EventLog* events_;
+  const platform::PlanCatalog* plans_;
+  RegistryFacts* registry_;
+  Options options_;
+
+  absl::Mutex mutex_;
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
+  bool woken_ ABSL_GUARDED_BY(mutex_) = false;
+  std::thread thread_;
+};
+
+}  // namespace dienhinh::evaluation
+
+#endif  // DIENHINH_SERVICES_EVALUATION_EVALUATION_WORKER_H_
