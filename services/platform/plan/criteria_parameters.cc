@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "services/platform/plan/text_format_errors.h"
 #include "services/platform/status/error_details.h"
 
 namespace dienhinh::platform {
@@ -276,24 +277,6 @@ TextFormat::ParseLocation Locate(const TextFormat::ParseInfoTree& root, absl::st
   return best;
 }
 
-class CollectErrors final : public google::protobuf::io::ErrorCollector {
- public:
-  explicit CollectErrors(std::string file) : file_(std::move(file)) {}
-  void AddError(int line, google::protobuf::io::ColumnNumber column,
-                const std::string& message) override {
-    errors_.push_back(absl::StrCat(file_, ":", line + 1, ":", column + 1, ": ", message));
-  }
-  void AddWarning(int line, google::protobuf::io::ColumnNumber column,
-                  const std::string& message) override {
-    AddError(line, column, message);
-  }
-  const std::vector<std::string>& errors() const { return errors_; }
-
- private:
-  std::string file_;
-  std::vector<std::string> errors_;
-};
-
 }  // namespace
 
 absl::Status ValidateCriteriaParameters(const Plan& plan) {
@@ -319,7 +302,7 @@ absl::Status ValidateCriteriaParameters(const Plan& plan) {
 
 absl::StatusOr<Plan> ParseCheckedPlan(absl::string_view text, absl::string_view file_name) {
   Plan plan;
-  CollectErrors errors{std::string(file_name)};
+  TextFormatErrors errors{std::string(file_name)};
   TextFormat::ParseInfoTree locations;
   TextFormat::Parser parser;
   parser.RecordErrorsTo(&errors);

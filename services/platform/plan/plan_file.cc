@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/platform/plan/text_format_errors.h"
 #include "services/platform/status/error_details.h"
 
 namespace dienhinh::platform {
@@ -20,25 +21,6 @@ namespace {
 
 using ::dienhinh::evaluation::v1::LocalDateTime;
 using ::dienhinh::type::v1::Category;
-
-// Collects the parser's complaints with their line and column (1-based, as editors count).
-class PlanErrorCollector final : public google::protobuf::io::ErrorCollector {
- public:
-  explicit PlanErrorCollector(std::string file) : file_(std::move(file)) {}
-  void AddError(int line, google::protobuf::io::ColumnNumber column,
-                const std::string& message) override {
-    errors_.push_back(absl::StrCat(file_, ":", line + 1, ":", column + 1, ": ", message));
-  }
-  void AddWarning(int line, google::protobuf::io::ColumnNumber column,
-                  const std::string& message) override {
-    AddError(line, column, message);
-  }
-  const std::vector<std::string>& errors() const { return errors_; }
-
- private:
-  std::string file_;
-  std::vector<std::string> errors_;
-};
 
 bool ValidDate(const ::dienhinh::type::v1::Date& d) {
   if (d.year() < 1900 || d.year() > 9999 || d.month() < 1 || d.month() > 12 || d.day() < 1) {
@@ -139,7 +121,7 @@ absl::Status ValidatePlan(const Plan& plan) {
 
 absl::StatusOr<Plan> ParsePlan(absl::string_view text, absl::string_view file_name) {
   Plan plan;
-  PlanErrorCollector errors{std::string(file_name)};
+  TextFormatErrors errors{std::string(file_name)};
   google::protobuf::TextFormat::Parser parser;
   parser.RecordErrorsTo(&errors);
   if (!parser.ParseFromString(std::string(text), &plan)) {
