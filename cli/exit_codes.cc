@@ -1,0 +1,57 @@
+// Status → exit code and readable error text.
+#include "cli/exit_codes.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/platform/status/error_details.h"
+
+namespace dienhinh::cli {
+
+int ExitCodeFor(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kOk:
+      return kExitOk;
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kOutOfRange:
+      return kExitInvalidArgument;
+    case absl::StatusCode::kNotFound:
+      return kExitNotFound;
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kUnauthenticated:
+      return kExitPermission;
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kAborted:
+    case absl::StatusCode::kAlreadyExists:
+      return kExitConflict;
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+      return kExitUnavailable;
+    default:
+      return kExitOther;
+  }
+}
+
+std::string DescribeError(const absl::Status& status) {
+  std::string out = absl::StrCat("error: ", std::string(status.message()));
+  for (const platform::FieldViolation& violation : platform::FieldViolationsOf(status)) {
+    absl::StrAppend(&out, "\n  ", violation.field, ": ", violation.description);
+  }
+  switch (status.code()) {
+    case absl::StatusCode::kUnauthenticated:
+      absl::StrAppend(&out,
+                      "\n  hint: give a valid token with --token, --token_file or DIENHINH_TOKEN");
+      break;
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+      absl::StrAppend(&out, "\n  hint: is the service running at the address given "
+                            "(--registry, --intake, --evaluation, --reporting)?");
+      break;
+    case absl::StatusCode::kAborted:
+      absl::StrAppend(&out, "\n  hint: the resource changed; get it again and retry with its etag");
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+}  // namespace dienhinh::cli
