@@ -112,57 +112,57 @@ absl::Time IntakeService::Now() const { return options_.clock ? options_.clock()
 grpc::ServerUnaryReactor* IntakeService::CreateNomination(grpc::CallbackServerContext* context,
                                                           const v1::CreateNominationRequest* request,
                                                           v1::Nomination* response) {
-  auto caller = runtime_->authenticator().Authenticate(*context);
-  if (!caller.ok()) return platform::Reply(context, caller.status());
-  return platform::Reply(context, Create(*caller, *request, response));
+  return platform::ReplyAuthenticated(
+      context, runtime_->authenticator(),
+      [&](const platform::Caller& caller) { return Create(caller, *request, response); });
 }
 
 grpc::ServerUnaryReactor* IntakeService::GetNomination(grpc::CallbackServerContext* context,
                                                        const v1::GetNominationRequest* request,
                                                        v1::Nomination* response) {
-  auto caller = runtime_->authenticator().Authenticate(*context);
-  if (!caller.ok()) return platform::Reply(context, caller.status());
-  return platform::Reply(context, Get(*caller, *request, response));
+  return platform::ReplyAuthenticated(
+      context, runtime_->authenticator(),
+      [&](const platform::Caller& caller) { return Get(caller, *request, response); });
 }
 
 grpc::ServerUnaryReactor* IntakeService::ListNominations(grpc::CallbackServerContext* context,
                                                          const v1::ListNominationsRequest* request,
                                                          v1::ListNominationsResponse* response) {
-  auto caller = runtime_->authenticator().Authenticate(*context);
-  if (!caller.ok()) return platform::Reply(context, caller.status());
-  return platform::Reply(context, List(*caller, *request, response));
+  return platform::ReplyAuthenticated(
+      context, runtime_->authenticator(),
+      [&](const platform::Caller& caller) { return List(caller, *request, response); });
 }
 
 grpc::ServerUnaryReactor* IntakeService::UpdateNomination(grpc::CallbackServerContext* context,
                                                           const v1::UpdateNominationRequest* request,
                                                           v1::Nomination* response) {
-  auto caller = runtime_->authenticator().Authenticate(*context);
-  if (!caller.ok()) return platform::Reply(context, caller.status());
-  return platform::Reply(context, Update(*caller, *request, response));
+  return platform::ReplyAuthenticated(
+      context, runtime_->authenticator(),
+      [&](const platform::Caller& caller) { return Update(caller, *request, response); });
 }
 
 grpc::ServerUnaryReactor* IntakeService::SubmitNomination(grpc::CallbackServerContext* context,
                                                           const v1::SubmitNominationRequest* request,
                                                           v1::Nomination* response) {
-  auto caller = runtime_->authenticator().Authenticate(*context);
-  if (!caller.ok()) return platform::Reply(context, caller.status());
-  return platform::Reply(context, Submit(*caller, *request, response));
+  return platform::ReplyAuthenticated(
+      context, runtime_->authenticator(),
+      [&](const platform::Caller& caller) { return Submit(caller, *request, response); });
 }
 
 grpc::ServerUnaryReactor* IntakeService::WithdrawNomination(
     grpc::CallbackServerContext* context, const v1::WithdrawNominationRequest* request,
     v1::Nomination* response) {
-  auto caller = runtime_->authenticator().Authenticate(*context);
-  if (!caller.ok()) return platform::Reply(context, caller.status());
-  return platform::Reply(context, Withdraw(*caller, *request, response));
+  return platform::ReplyAuthenticated(
+      context, runtime_->authenticator(),
+      [&](const platform::Caller& caller) { return Withdraw(caller, *request, response); });
 }
 
 grpc::ServerUnaryReactor* IntakeService::DeleteNomination(grpc::CallbackServerContext* context,
                                                           const v1::DeleteNominationRequest* request,
                                                           google::protobuf::Empty* response) {
-  auto caller = runtime_->authenticator().Authenticate(*context);
-  if (!caller.ok()) return platform::Reply(context, caller.status());
-  return platform::Reply(context, Delete(*caller, *request));
+  return platform::ReplyAuthenticated(
+      context, runtime_->authenticator(),
+      [&](const platform::Caller& caller) { return Delete(caller, *request); });
 }
 
 // --- The work ---

@@ -6,6 +6,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
+#include "services/platform/auth/authenticator.h"
 #include "services/platform/status/grpc_status.h"
 
 namespace dienhinh::platform {
@@ -15,6 +16,16 @@ inline grpc::ServerUnaryReactor* Reply(grpc::CallbackServerContext* context,
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(ToGrpcStatus(status));
   return reactor;
+}
+
+// The common shape of a handler: authenticate the call (UNAUTHENTICATED otherwise), then reply
+// with what `work(caller)` returns.
+template <typename Work>
+grpc::ServerUnaryReactor* ReplyAuthenticated(grpc::CallbackServerContext* context,
+                                             const Authenticator& authenticator, Work&& work) {
+  absl::StatusOr<Caller> caller = authenticator.Authenticate(*context);
+  if (!caller.ok()) return Reply(context, caller.status());
+  return Reply(context, work(*caller));
 }
 
 }  // namespace dienhinh::platform
