@@ -8,7 +8,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
+#include "dienhinh/evaluation/v1/evaluation_service.grpc.pb.h"
 #include "services/platform/server/tls.h"
+#include "services/platform/status/grpc_status.h"
 #include "services/platform/status/error_details.h"
 
 namespace dienhinh::cli {
@@ -119,6 +123,27 @@ absl::StatusOr<OutputFormat> CliContext::Format() const {
   auto format = ParseOutputFormat(line_.Get("format", "table"));
   if (!format) return platform::InvalidField("format", "use table, json or csv");
   return *format;
+}
+
+absl::StatusOr<std::string> CliContext::Plan() {
+  std::string plan = line_.Has("plan") ? line_.Get("plan") : Env("DIENHINH_PLAN");
+  if (!plan.empty()) return absl::StartsWith(plan, "plans/") ? plan : "plans/" + plan;
+  auto channel = Channel(Service::kEvaluation);
+  if (!channel.ok()) return channel.status();
+  auto stub = evaluation::v1::EvaluationService::NewStub(*channel);
+  grpc::ClientContext call;
+  Prepare(call);
+  evaluation::v1::ListPlansRequest request;
+  request.set_page_size(100);
+  evaluation::v1::ListPlansResponse response;
+  absl::Status status = platform::FromGrpcStatus(stub->ListPlans(&call, request, &response));
+  if (!status.ok()) return status;
+  if (response.plans_size() == 1) return response.plans(0).name();
+  std::vector<std::string> names;
+  for (const auto& p : response.plans()) names.push_back(p.name());
+  return platform::InvalidField(
+      "plan", names.empty() ? "the evaluation service has no plan"
+                            : "give --plan, one of: " + absl::StrJoin(names, ", "));
 }
 
 }  // namespace dienhinh::cli

@@ -45,6 +45,10 @@ class CliContext {
   void Prepare(grpc::ClientContext& context) const;
   // --format, default table; an INVALID_ARGUMENT status for an unknown name.
   absl::StatusOr<OutputFormat> Format() const;
+  // The plan a report or decision is about: --plan ("can-tho-2019-2020" or "plans/..."), then
+  // DIENHINH_PLAN, then the one plan the evaluation service serves (an error naming the
+  // choices when it serves several).
+  absl::StatusOr<std::string> Plan();
 
  private:
   std::string Token() const;

@@ -12,8 +12,18 @@ namespace dienhinh::cli {
 int RunImportCommand(CliContext& context);
 // dienhinh token mint --role R --subject S [--unit U] [--data_dir var]
 int RunTokenCommand(CliContext& context);
-// dienhinh nominations create|get|list|submit|withdraw
+// dienhinh nominations create|get|update|list|submit|withdraw
 int RunNominationCommands(CliContext& context);
+// dienhinh evaluations list|explain
+int RunEvaluationCommands(CliContext& context);
+// dienhinh review accept|reject|list
+int RunReviewCommands(CliContext& context);
+// dienhinh council recognise|revoke|list
+int RunCouncilCommands(CliContext& context);
+// dienhinh report file|get|list, compliance, summary, models
+int RunReportingCommands(CliContext& context);
+// dienhinh export KIND --out FILE
+int RunExportCommand(CliContext& context);
 
 // Prints `status` as DescribeError does and returns its exit code.
 int ReportError(const absl::Status& status);

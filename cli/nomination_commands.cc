@@ -1,15 +1,15 @@
-// `dienhinh nominations create|get|list|submit|withdraw`: a nomination from a text-proto or
-// JSON file (by extension), and its lifecycle on the intake service.
-#include <fstream>
+// `dienhinh nominations create|get|update|list|submit|withdraw`: a nomination from a
+// text-proto or JSON file, and its lifecycle on the intake service.
 #include <iostream>
-#include <sstream>
+#include <set>
 
-#include <google/protobuf/text_format.h>
-#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/field_mask.pb.h>
 
-#include "absl/strings/match.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/flag_values.h"
+#include "cli/message_files.h"
+#include "cli/pages.h"
 #include "dienhinh/intake/v1/intake_service.grpc.pb.h"
 #include "services/platform/ids/ulid.h"
 #include "services/platform/status/error_details.h"
@@ -19,59 +19,85 @@ namespace dienhinh::cli {
 namespace {
 
 namespace iv1 = dienhinh::intake::v1;
-using Stub = iv1::IntakeService::Stub;
 
 constexpr char kUsage[] =
-    "dienhinh nominations create FILE.textproto|FILE.json [--request_id ID] | get NAME | "
-    "list [--filter F] | submit NAME --etag E [--override_window --reason R] | "
-    "withdraw NAME --etag E --reason R";
+    "dienhinh nominations create FILE [--request_id ID] | get NAME | "
+    "update NAME FILE --etag E [--fields a,b] | list [--filter F] [--order_by O] | "
+    "submit NAME --etag E [--override_window --reason R] | withdraw NAME --etag E --reason R";
 
-absl::Status ReadNomination(const std::string& path, iv1::Nomination* nomination) {
-  std::ifstream file(path);
-  if (!file) return platform::InvalidField("file", "cannot read " + path);
-  std::stringstream content;
-  content << file.rdbuf();
-  if (absl::EndsWith(path, ".json")) {
-    auto status = google::protobuf::util::JsonStringToMessage(content.str(), nomination);
-    if (!status.ok()) {
-      return platform::InvalidField("file", path + " is not a Nomination in JSON: " +
-                                                std::string(status.message()));
-    }
-    return absl::OkStatus();
+// Fields an update cannot change: set by the service, or fixed at creation (plan, category,
+// nominee). A file that carries them (say, a `get --format json` edited and sent back) must not
+// turn them into an update.
+bool NotUpdatable(const std::string& field) {
+  static const std::set<std::string>* const kFields = new std::set<std::string>{
+      "name", "etag", "state", "create_time", "update_time", "submit_time", "created_by",
+      "submitted_by", "window_override", "withdraw_time", "withdraw_reason",
+      "nominee_display_name", "district", "plan", "category", "nominee"};
+  return kFields->count(field) > 0;
+}
+
+// The update mask: --fields when given, otherwise every field the file sets.
+google::protobuf::FieldMask UpdateMask(const CommandLine& line, const iv1::Nomination& file) {
+  google::protobuf::FieldMask mask;
+  if (line.Has("fields")) {
+    for (const std::string& field : SplitList(line.Get("fields"))) mask.add_paths(field);
+    return mask;
   }
-  if (absl::EndsWith(path, ".textproto") || absl::EndsWith(path, ".txtpb")) {
-    if (!google::protobuf::TextFormat::ParseFromString(content.str(), nomination)) {
-      return platform::InvalidField("file", path + " is not a Nomination in text format");
-    }
-    return absl::OkStatus();
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  file.GetReflection()->ListFields(file, &fields);
+  for (const auto* field : fields) {
+    if (!NotUpdatable(field->name())) mask.add_paths(field->name());
   }
-  return platform::InvalidField("file", "name the file .textproto or .json");
+  return mask;
 }
 
 std::string StateWord(iv1::Nomination::State state) {
-  switch (state) {
-    case iv1::Nomination::STATE_DRAFT: return "draft";
-    case iv1::Nomination::STATE_SUBMITTED: return "submitted";
-    case iv1::Nomination::STATE_WITHDRAWN: return "withdrawn";
-    default: return "unspecified";
-  }
+  return EnumWord(iv1::Nomination::State_descriptor(), "STATE_", state);
+}
+
+std::string Nominee(const iv1::Nomination& n) {
+  return n.nominee_display_name().empty() ? n.nominee() : n.nominee_display_name();
 }
 
 void PrintNomination(const iv1::Nomination& nomination, OutputFormat format) {
   if (format == OutputFormat::kJson) {
-    std::string json;
-    google::protobuf::util::JsonPrintOptions options;
-    options.add_whitespace = true;
-    (void)google::protobuf::util::MessageToJsonString(nomination, &json, options);
-    std::cout << json;
+    std::cout << MessageJson(nomination);
     return;
   }
   Table table({"name", "state", "nominee", "unit", "etag"});
-  table.AddRow({nomination.name(), StateWord(nomination.state()),
-                nomination.nominee_display_name().empty() ? nomination.nominee()
-                                                          : nomination.nominee_display_name(),
+  table.AddRow({nomination.name(), StateWord(nomination.state()), Nominee(nomination),
                 nomination.nominating_unit(), nomination.etag()});
   std::cout << table.Render(format);
+}
+
+int ListNominations(CliContext& context, iv1::IntakeService::Stub& stub, OutputFormat format) {
+  const CommandLine& line = context.line();
+  Table table({"name", "state", "category", "nominee", "unit", "school years"});
+  absl::Status status = ForEachPage([&](const std::string& token) -> absl::StatusOr<std::string> {
+    iv1::ListNominationsRequest request;
+    request.set_filter(line.Get("filter"));
+    request.set_order_by(line.Get("order_by"));
+    request.set_page_size(1000);
+    request.set_page_token(token);
+    iv1::ListNominationsResponse response;
+    grpc::ClientContext call;
+    context.Prepare(call);
+    absl::Status status = platform::FromGrpcStatus(stub.ListNominations(&call, request, &response));
+    if (!status.ok()) return status;
+    for (const iv1::Nomination& n : response.nominations()) {
+      std::string years;
+      for (const auto& year : n.school_years()) {
+        years += (years.empty() ? "" : " ") + SchoolYearText(year);
+      }
+      table.AddRow({n.name(), StateWord(n.state()),
+                    EnumWord(type::v1::Category_descriptor(), "CATEGORY_", n.category()),
+                    Nominee(n), n.nominating_unit(), years});
+    }
+    return response.next_page_token();
+  });
+  if (!status.ok()) return ReportError(status);
+  std::cout << table.Render(format);
+  return kExitOk;
 }
 
 }  // namespace
@@ -84,25 +110,34 @@ int RunNominationCommands(CliContext& context) {
   auto channel = context.Channel(Service::kIntake);
   if (!channel.ok()) return ReportError(channel.status());
   auto stub = iv1::IntakeService::NewStub(*channel);
+  const std::string& verb = line.words[1];
+  if (verb == "list" && line.words.size() == 2) return ListNominations(context, *stub, *format);
+
   grpc::ClientContext call;
   context.Prepare(call);
-  const std::string& verb = line.words[1];
   iv1::Nomination result;
   grpc::Status status;
-
   if (verb == "create" && line.words.size() == 3) {
     iv1::CreateNominationRequest request;
-    absl::Status read = ReadNomination(line.words[2], request.mutable_nomination());
+    absl::Status read = ReadMessageFile(line.words[2], request.mutable_nomination());
     if (!read.ok()) return ReportError(read);
     request.set_request_id(line.Get("request_id", platform::NewUlid()));
     status = stub->CreateNomination(&call, request, &result);
   } else if (verb == "get" && line.words.size() == 3) {
     iv1::GetNominationRequest request;
-    request.set_name(line.words[2]);
+    request.set_name(ResourceName("nominations", line.words[2]));
     status = stub->GetNomination(&call, request, &result);
+  } else if (verb == "update" && line.words.size() == 4) {
+    iv1::UpdateNominationRequest request;
+    absl::Status read = ReadMessageFile(line.words[3], request.mutable_nomination());
+    if (!read.ok()) return ReportError(read);
+    *request.mutable_update_mask() = UpdateMask(line, request.nomination());
+    request.mutable_nomination()->set_name(ResourceName("nominations", line.words[2]));
+    request.mutable_nomination()->set_etag(line.Get("etag"));
+    status = stub->UpdateNomination(&call, request, &result);
   } else if (verb == "submit" && line.words.size() == 3) {
     iv1::SubmitNominationRequest request;
-    request.set_name(line.words[2]);
+    request.set_name(ResourceName("nominations", line.words[2]));
     request.set_etag(line.Get("etag"));
     request.set_request_id(line.Get("request_id", platform::NewUlid()));
     request.set_override_window(line.Has("override_window"));
@@ -110,26 +145,11 @@ int RunNominationCommands(CliContext& context) {
     status = stub->SubmitNomination(&call, request, &result);
   } else if (verb == "withdraw" && line.words.size() == 3) {
     iv1::WithdrawNominationRequest request;
-    request.set_name(line.words[2]);
+    request.set_name(ResourceName("nominations", line.words[2]));
     request.set_etag(line.Get("etag"));
     request.set_reason(line.Get("reason"));
     request.set_request_id(line.Get("request_id", platform::NewUlid()));
     status = stub->WithdrawNomination(&call, request, &result);
-  } else if (verb == "list" && line.words.size() == 2) {
-    iv1::ListNominationsRequest request;
-    request.set_filter(line.Get("filter"));
-    request.set_page_size(1000);
-    iv1::ListNominationsResponse response;
-    status = stub->ListNominations(&call, request, &response);
-    if (!status.ok()) return ReportError(platform::FromGrpcStatus(status));
-    Table table({"name", "state", "nominee", "unit"});
-    for (const iv1::Nomination& n : response.nominations()) {
-      table.AddRow({n.name(), StateWord(n.state()),
-                    n.nominee_display_name().empty() ? n.nominee() : n.nominee_display_name(),
-                    n.nominating_unit()});
-    }
-    std::cout << table.Render(*format);
-    return kExitOk;
   } else {
     return UsageError(kUsage);
   }

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   }
   intake.registry_address = absl::GetFlag(FLAGS_registry_address);
   intake.registry_deadline = absl::GetFlag(FLAGS_registry_deadline);
+  intake.clock = dienhinh::platform::BusinessClockFromFlags();
 
   auto runtime = dienhinh::platform::ServiceRuntime::Create(options);
   if (!runtime.ok()) {

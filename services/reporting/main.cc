@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   }
 
   dienhinh::reporting::ReportingOptions reporting;
+  reporting.clock = dienhinh::platform::BusinessClockFromFlags();
   const std::string plans_dir = absl::GetFlag(FLAGS_plans_dir);
   auto plans = dienhinh::platform::PlanCatalog::LoadDirectory(plans_dir);
   if (plans.ok()) {

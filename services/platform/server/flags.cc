@@ -9,6 +9,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "services/platform/log/json_log.h"
 
 ABSL_FLAG(std::string, listen, "", "gRPC listen address (host:port); default per service");
 ABSL_FLAG(std::string, metrics_listen, "",
@@ -32,6 +33,9 @@ ABSL_FLAG(std::string, tls_client_ca, "",
 ABSL_FLAG(std::string, tls_ca, "", "PEM CA that signed the peers' certificates: call peers over TLS");
 ABSL_FLAG(std::string, tls_client_cert, "", "PEM certificate this process presents to its peers");
 ABSL_FLAG(std::string, tls_client_key, "", "PEM private key of --tls_client_cert");
+ABSL_FLAG(absl::Duration, clock_offset, absl::ZeroDuration(),
+          "shift of the business clock (windows, deadlines) from the real time, e.g. -55000h; "
+          "for rehearsals and tests only");
 
 namespace dienhinh::platform {
 
@@ -54,6 +58,16 @@ std::string DatabaseUrlFor(const std::string& service) {
   std::string url = absl::GetFlag(FLAGS_database);
   if (!url.empty()) return url;
   return absl::StrCat(absl::GetFlag(FLAGS_data_dir), "/", service, ".db");
+}
+
+std::function<absl::Time()> BusinessClockFromFlags() {
+  const absl::Duration offset = absl::GetFlag(FLAGS_clock_offset);
+  if (offset == absl::ZeroDuration()) return [] { return absl::Now(); };
+  LogWarning("business clock shifted from the real time (--clock_offset): windows and "
+             "deadlines are judged at the shifted time",
+             {{"clock_offset", absl::FormatDuration(offset)},
+              {"business_now", absl::FormatTime(absl::Now() + offset)}});
+  return [offset] { return absl::Now() + offset; };
 }
 
 }  // namespace dienhinh::platform

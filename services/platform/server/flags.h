@@ -5,6 +5,7 @@
 #ifndef DIENHINH_SERVICES_PLATFORM_SERVER_FLAGS_H_
 #define DIENHINH_SERVICES_PLATFORM_SERVER_FLAGS_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ ABSL_DECLARE_FLAG(std::string, tls_client_ca);
 ABSL_DECLARE_FLAG(std::string, tls_ca);
 ABSL_DECLARE_FLAG(std::string, tls_client_cert);
 ABSL_DECLARE_FLAG(std::string, tls_client_key);
+ABSL_DECLARE_FLAG(absl::Duration, clock_offset);
 
 namespace dienhinh::platform {
 
@@ -37,6 +39,12 @@ std::vector<char*> ParseFlagsWithEnvironment(int argc, char** argv, const char* 
 // The database URL of a service: --database when given, otherwise a SQLite file
 // <data_dir>/<service>.db.
 std::string DatabaseUrlFor(const std::string& service);
+
+// The clock the business rules read (nomination windows, report deadlines, days overdue): the
+// real time shifted by --clock_offset. A non-zero offset is for rehearsals and tests (a drill
+// of the 1 June deadline in November, a year's flow replayed in minutes) and is logged as a
+// warning at start; tokens, events and logs always carry the real time.
+std::function<absl::Time()> BusinessClockFromFlags();
 
 }  // namespace dienhinh::platform
 
