@@ -1,6 +1,7 @@
 // Status → exit code and readable error text.
 #include "cli/exit_codes.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "services/platform/status/error_details.h"
 
@@ -31,8 +32,23 @@ int ExitCodeFor(const absl::Status& status) {
 }
 
 std::string DescribeError(const absl::Status& status) {
-  std::string out = absl::StrCat("error: ", std::string(status.message()));
-  for (const platform::FieldViolation& violation : platform::FieldViolationsOf(status)) {
+  const std::vector<platform::FieldViolation> violations = platform::FieldViolationsOf(status);
+  // Services often repeat the first violation in the message ("summary; field: what"); it is
+  // printed once, on its own line below, so the headline keeps only the summary.
+  std::string headline(status.message());
+  if (!violations.empty()) {
+    size_t repeated = headline.find(violations[0].field + ": " + violations[0].description);
+    if (repeated != std::string::npos) {
+      headline = std::string(absl::StripTrailingAsciiWhitespace(headline.substr(0, repeated)));
+      while (!headline.empty() && (headline.back() == ';' || headline.back() == ':' ||
+                                   headline.back() == ',')) {
+        headline.pop_back();
+      }
+      if (headline.empty()) headline = "the request is invalid";
+    }
+  }
+  std::string out = absl::StrCat("error: ", headline);
+  for (const platform::FieldViolation& violation : violations) {
     absl::StrAppend(&out, "\n  ", violation.field, ": ", violation.description);
   }
   switch (status.code()) {

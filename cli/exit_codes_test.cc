@@ -36,6 +36,14 @@ TEST(DescribeErrorTest, ListsFieldViolationsFromTheWire) {
   EXPECT_NE(text.find("\n  nomination.unit: unknown unit"), std::string::npos) << text;
 }
 
+TEST(DescribeErrorTest, PrintsAViolationTheMessageRepeatsOnce) {
+  absl::Status status = platform::InvalidArgument(
+      "the vote falls short; council_decision.votes_for: 17 of 20 is below 90%",
+      {{"council_decision.votes_for", "17 of 20 is below 90%"}});
+  EXPECT_EQ(DescribeError(status),
+            "error: the vote falls short\n  council_decision.votes_for: 17 of 20 is below 90%");
+}
+
 TEST(DescribeErrorTest, HintsAtTheFixForUnauthenticated) {
   EXPECT_NE(DescribeError(absl::UnauthenticatedError("no token")).find("--token"),
             std::string::npos);

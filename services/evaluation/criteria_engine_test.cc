@@ -29,7 +29,7 @@ using testing::GoodPersonRecord;
 using testing::GoodUnitRecord;
 
 constexpr char kSchool[] = "units/92000701";
-constexpr char kDepartment[] = "units/92000000";
+constexpr char kDepartment[] = "units/SGDDT";
 constexpr char kOfficial[] = "persons/CT0012345";
 constexpr char kLeader[] = "persons/CT0000001";
 constexpr char kSchoolNomination[] = "nominations/01J0SCHOOL000000000000000000";

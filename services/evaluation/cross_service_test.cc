@@ -136,7 +136,7 @@ class CrossServiceTest : public ::testing::Test {
     grpc::Status s = registry_stub_->CreateDistrict(Context(admin).get(), district, &created_district);
     ASSERT_TRUE(s.ok()) << s.error_message();
     registry::v1::CreateUnitRequest department;
-    department.set_unit_id("92000000");
+    department.set_unit_id("SGDDT");
     department.mutable_unit()->set_display_name("Sở Giáo dục và Đào tạo thành phố Cần Thơ");
     department.mutable_unit()->set_kind(type::v1::UNIT_KIND_DEPARTMENT);
     registry::v1::Unit created;
@@ -147,7 +147,7 @@ class CrossServiceTest : public ::testing::Test {
     school.mutable_unit()->set_display_name("Trường THPT Châu Văn Liêm");
     school.mutable_unit()->set_kind(type::v1::UNIT_KIND_SCHOOL);
     school.mutable_unit()->set_level(type::v1::EDUCATION_LEVEL_UPPER_SECONDARY);
-    school.mutable_unit()->set_parent("units/92000000");
+    school.mutable_unit()->set_parent("units/SGDDT");
     school.mutable_unit()->set_district("districts/916");
     s = registry_stub_->CreateUnit(Context(admin).get(), school, &created);
     ASSERT_TRUE(s.ok()) << s.error_message();

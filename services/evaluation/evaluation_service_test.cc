@@ -104,7 +104,7 @@ class EvaluationServiceTest : public ::testing::TestWithParam<Backend> {
     u.set_name(unit);
     u.set_display_name(display_name);
     u.set_kind(type::v1::UNIT_KIND_SCHOOL);
-    u.set_parent("units/92000000");
+    u.set_parent("units/SGDDT");
     ASSERT_TRUE(registry_->PutUnit(u).ok());
     for (int year = 2017; year <= 2019; ++year) {
       ASSERT_TRUE(registry_->PutUnitRecord(testing::GoodUnitRecord(unit, year)).ok());
