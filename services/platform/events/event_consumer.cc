@@ -82,6 +82,11 @@ bool EventConsumer::connected() {
   return connected_;
 }
 
+int64_t EventConsumer::dead_letters() {
+  absl::MutexLock lock(&mutex_);
+  return dead_letters_;
+}
+
 bool EventConsumer::WaitForCursor(int64_t sequence, absl::Duration timeout) {
   absl::MutexLock lock(&mutex_);
   auto reached = [this, sequence]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
@@ -128,6 +133,10 @@ bool EventConsumer::Apply(const Event& event) {
         return StoreCursor(tx, options_.name, event.sequence());
       });
       if (parked.ok()) {
+        {
+          absl::MutexLock lock(&mutex_);
+          ++dead_letters_;
+        }
         LogError("event parked as a dead letter",
                  {{"consumer", options_.name}, {"sequence", event.sequence()},
                   {"event_id", event.id()}, {"error", handled.ToString()}});

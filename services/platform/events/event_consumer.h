@@ -59,6 +59,10 @@ class EventConsumer {
   bool WaitForCursor(int64_t sequence, absl::Duration timeout);
   // True while a subscription is open.
   bool connected();
+  // Events parked as dead letters since this process started.
+  int64_t dead_letters();
+  const std::string& name() const { return options_.name; }
+  const std::string& target() const { return options_.target; }
 
  private:
   void Run();
@@ -77,6 +81,7 @@ class EventConsumer {
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   bool connected_ ABSL_GUARDED_BY(mutex_) = false;
   int64_t cursor_ ABSL_GUARDED_BY(mutex_) = -1;
+  int64_t dead_letters_ ABSL_GUARDED_BY(mutex_) = 0;
   grpc::ClientContext* context_ ABSL_GUARDED_BY(mutex_) = nullptr;
   std::thread thread_;
 };

@@ -140,6 +140,10 @@ std::shared_ptr<grpc::Channel> ServiceRuntime::NewChannel(const std::string& tar
 
 absl::Status ServiceRuntime::Start() {
   if (absl::Status started = host_->Start(); !started.ok()) return started;
+  std::vector<EventConsumer*> consumers;
+  for (auto& consumer : consumers_) consumers.push_back(consumer.get());
+  event_metrics_ = std::make_shared<EventMetrics>(events_.get(), std::move(consumers));
+  host_->AddCollectable(event_metrics_);
   for (auto& consumer : consumers_) consumer->Start();
   host_->SetServing(true);
   return absl::OkStatus();
@@ -149,6 +153,7 @@ void ServiceRuntime::Stop() {
   if (stopped_) return;
   stopped_ = true;
   if (host_) host_->Drain();
+  if (event_metrics_) event_metrics_->Detach();
   for (auto& consumer : consumers_) consumer->Stop();
   events_.reset();
 }

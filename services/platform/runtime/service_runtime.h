@@ -18,6 +18,7 @@
 #include "services/platform/events/event_consumer.h"
 #include "services/platform/events/event_feed_service.h"
 #include "services/platform/events/event_log.h"
+#include "services/platform/runtime/event_metrics.h"
 #include "services/platform/server/service_host.h"
 #include "services/platform/server/tls.h"
 #include "services/platform/storage/database.h"
@@ -91,6 +92,7 @@ class ServiceRuntime {
   std::unique_ptr<EventFeedService> feed_;
   std::unique_ptr<ServiceHost> host_;
   std::vector<std::unique_ptr<EventConsumer>> consumers_;
+  std::shared_ptr<EventMetrics> event_metrics_;
   bool stopped_ = false;
 };
 

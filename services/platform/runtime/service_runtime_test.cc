@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "dienhinh/events/v1/event.grpc.pb.h"
 #include "services/platform/auth/key_store.h"
 #include "services/platform/testing/test_database.h"
@@ -126,6 +127,42 @@ TEST_F(ServiceRuntimeTest, DrainEndsOpenFeedsPromptly) {
   }
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_LT(absl::Now() - start, absl::Seconds(2)) << "the open stream must not hold the drain";
+}
+
+// What /metrics shows of the event flow: the log's newest sequence, and per consumer its
+// committed position and whether it is connected; nothing once the runtime detaches it.
+TEST_F(ServiceRuntimeTest, EventMetricsReadTheLogAndTheConsumers) {
+  for (int i = 0; i < 3; ++i) {
+    absl::Status appended = RunInTransaction(runtime_->db(), TxMode::kWrite, [&](Transaction& tx) {
+      events::v1::Event event;
+      event.set_request_id(absl::StrCat("metrics-", i));
+      return runtime_->events().Append(tx, event).status();
+    });
+    ASSERT_TRUE(appended.ok()) << appended;
+  }
+  // The log's tail learns of commits when told (services notify after each commit) or polls.
+  runtime_->events().Notify();
+  absl::Time deadline = absl::Now() + absl::Seconds(5);
+  while (runtime_->events().LastSequence() < 3 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EventConsumer::Options options;
+  options.name = "intake";
+  options.target = "127.0.0.1:1";  // never started: position 0, not connected
+  EventConsumer consumer(&runtime_->db(), options,
+                         [](Transaction&, const events::v1::Event&) { return absl::OkStatus(); });
+  EventMetrics metrics(&runtime_->events(), {&consumer});
+  std::vector<prometheus::MetricFamily> families = metrics.Collect();
+  ASSERT_EQ(families.size(), 4u);
+  EXPECT_EQ(families[0].name, "dienhinh_event_log_last_sequence");
+  EXPECT_EQ(families[0].metric.at(0).gauge.value, 3);
+  EXPECT_EQ(families[1].name, "dienhinh_event_consumer_position");
+  EXPECT_EQ(families[1].metric.at(0).gauge.value, 0);
+  EXPECT_EQ(families[1].metric.at(0).label.at(0).value, "intake");
+  EXPECT_EQ(families[2].metric.at(0).gauge.value, 0);  // not connected
+  EXPECT_EQ(families[3].metric.at(0).counter.value, 0);
+  metrics.Detach();
+  EXPECT_TRUE(metrics.Collect().empty());
 }
 
 }  // namespace

@@ -25,6 +25,10 @@ void ServiceHost::OnDrain(std::function<void()> callback) {
   drain_callbacks_.push_back(std::move(callback));
 }
 
+void ServiceHost::AddCollectable(const std::shared_ptr<prometheus::Collectable>& collectable) {
+  if (exposer_ != nullptr) exposer_->RegisterCollectable(collectable);
+}
+
 absl::Status ServiceHost::Start() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -65,6 +65,8 @@ class ServiceHost {
   void Drain();
 
   const std::shared_ptr<prometheus::Registry>& metrics() const { return metrics_; }
+  // Adds metrics read at each scrape (after Start; nothing when metrics are off).
+  void AddCollectable(const std::shared_ptr<prometheus::Collectable>& collectable);
   // The metrics endpoint's bound port (useful with port 0); 0 when there is none.
   int metrics_port() const;
   const HostOptions& options() const { return options_; }
