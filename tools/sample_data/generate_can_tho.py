@@ -20,6 +20,12 @@ import csv
 import os
 import random
 
+from registry_csv_form import (DIVISIONS, DONE, EXCELLENT, GOOD, HCM, LEVEL_LABEL,
+                               PERSON_HEADER, PERSON_RECORD_HEADER, UNIT_HEADER,
+                               UNIT_RECORD_HEADER)
+from vietnamese_names import (FLOWERS, GIVEN_F, GIVEN_M, MIDDLE_F, MIDDLE_M, NAMESAKES,
+                              SURNAMES)
+
 SCHOOL_YEARS = ["2018-2019", "2019-2020"]
 PROVINCE = "Thành phố Cần Thơ"
 DEPARTMENT = "SGDDT"
@@ -36,74 +42,6 @@ DISTRICTS = [
     ("926", "Phong Điền", "Huyện", 3),
     ("927", "Thới Lai", "Huyện", 3),
 ]
-
-DIVISIONS = [
-    ("SGDDT-VP", "Văn phòng Sở"),
-    ("SGDDT-TCCB", "Phòng Tổ chức cán bộ"),
-    ("SGDDT-KHTC", "Phòng Kế hoạch - Tài chính"),
-    ("SGDDT-GDMN", "Phòng Giáo dục Mầm non"),
-    ("SGDDT-GDTH", "Phòng Giáo dục Tiểu học"),
-    ("SGDDT-GDTRH", "Phòng Giáo dục Trung học"),
-    ("SGDDT-GDTX", "Phòng Giáo dục thường xuyên - Giáo dục nghề nghiệp"),
-    ("SGDDT-KTKD", "Phòng Khảo thí và Kiểm định chất lượng giáo dục"),
-    ("SGDDT-TTR", "Thanh tra Sở"),
-]
-
-# Names schools are commonly given: figures of history and literature, places, flowers.
-NAMESAKES = [
-    "Lê Quý Đôn", "Nguyễn Trãi", "Trần Hưng Đạo", "Lý Thường Kiệt", "Nguyễn Du", "Chu Văn An",
-    "Phan Đình Phùng", "Võ Trường Toản", "Bùi Hữu Nghĩa", "Phan Văn Trị", "Nguyễn Việt Hồng",
-    "Trần Quốc Toản", "Lương Thế Vinh", "Nguyễn Bỉnh Khiêm", "Hai Bà Trưng", "Ngô Quyền",
-    "Đoàn Thị Điểm", "Huỳnh Thúc Kháng", "Phan Bội Châu", "Nguyễn Đình Chiểu", "Trương Định",
-    "Đinh Tiên Hoàng", "Lê Lợi", "Quang Trung", "Trần Phú", "Võ Thị Sáu", "Nguyễn Thị Minh Khai",
-    "Lê Hồng Phong", "Hà Huy Tập", "Nguyễn Văn Cừ", "Tô Vĩnh Diện", "Kim Đồng", "Lê Văn Tám",
-    "Mạc Đĩnh Chi", "Trần Đại Nghĩa", "Tôn Đức Thắng", "Thủ Khoa Nghĩa", "Đặng Trần Côn",
-    "Nguyễn Khuyến", "Trần Văn Hoài", "Châu Văn Liêm", "Lưu Hữu Phước", "Phan Ngọc Hiển",
-    "Nguyễn Hữu Cầu", "Huỳnh Phan Hộ", "Trần Ngọc Quế", "Lê Bình", "Ngô Hữu Hạnh",
-]
-FLOWERS = ["Hoa Sen", "Hoa Mai", "Hoa Hồng", "Sơn Ca", "Họa Mi", "Vành Khuyên", "Bông Sen",
-           "Tuổi Thơ", "Măng Non", "Hướng Dương", "Hoa Cúc", "Thiên Thần", "Ánh Dương", "Bình Minh"]
-
-SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Hoàng", "Phan", "Võ", "Đặng", "Bùi", "Đỗ",
-            "Hồ", "Ngô", "Dương", "Lý", "Trương", "Lâm", "Châu", "Thái", "Tạ", "Quách", "Diệp"]
-MIDDLE_F = ["Thị", "Ngọc", "Thu", "Kim", "Thanh", "Mỹ", "Bích", "Hồng", "Phương", "Tuyết"]
-MIDDLE_M = ["Văn", "Minh", "Quốc", "Hữu", "Thanh", "Đức", "Hoàng", "Công", "Tấn", "Trọng"]
-GIVEN_F = ["Hà", "Lan", "Mai", "Hương", "Trang", "Thảo", "Ngân", "Nhung", "Yến", "Loan", "Diễm",
-           "Trinh", "Hạnh", "Phượng", "Oanh", "Vân", "Liên", "Thủy", "Tuyền", "Ánh", "Hằng", "Xuân"]
-GIVEN_M = ["Bình", "Hùng", "Dũng", "Tâm", "Phúc", "Khoa", "Long", "Nam", "Sơn", "Tuấn", "Vinh",
-           "Hải", "Quang", "Thắng", "Trí", "Lộc", "Nghĩa", "Đạt", "Toàn", "Hiếu", "Khải", "Út"]
-
-LEVEL_LABEL = {"MN": "Mầm non", "TH": "Tiểu học", "THCS": "THCS", "THPT": "THPT",
-               "GDTX": "GDTX", "GDNN": "GDNN"}
-
-# Headers: the Vietnamese ones the registry documents (services/registry/README.md).
-UNIT_HEADER = ["Mã đơn vị", "Tên đơn vị", "Tên viết tắt", "Loại đơn vị", "Cấp học", "Cấp học khác",
-               "Mã đơn vị cấp trên", "Mã quận huyện", "Địa chỉ"]
-PERSON_HEADER = ["Mã cán bộ", "Họ và tên", "Mã đơn vị", "Chức vụ", "Loại cán bộ",
-                 "Lãnh đạo quản lý", "Đứng đầu đơn vị"]
-UNIT_RECORD_HEADER = [
-    "Mã đơn vị", "Năm học", "Số điểm trường", "Số lớp", "Số học sinh", "Số điểm trường năm trước",
-    "Số lớp năm trước", "Số học sinh năm trước", "Chỉ tiêu tuyển sinh đầu cấp", "Tuyển sinh đầu cấp",
-    "Tổng số CBGVNV", "CBGVNV đạt chuẩn trình độ", "Số giáo viên", "Số xếp loại tốt",
-    "Số xếp loại khá", "Số xếp loại đạt", "Số xếp loại chưa đạt", "Số chưa xếp loại",
-    "Học sinh được đánh giá", "Học sinh giỏi", "Học sinh khá", "Dự thi cấp thành phố",
-    "Đạt giải cấp thành phố", "Dự thi cấp quốc gia", "Đạt giải cấp quốc gia",
-    "Giáo viên dạy giỏi cấp trường", "Giáo viên dạy giỏi cấp huyện",
-    "Giáo viên dạy giỏi cấp thành phố", "Chuẩn quốc gia", "Số trường đạt chuẩn quốc gia",
-    "Kế hoạch trường đạt chuẩn quốc gia", "Phổ cập giáo dục", "Mức phổ cập", "Đánh giá năm học",
-    "Cấp đánh giá", "Số quyết định đánh giá", "Xếp loại tổ chức đảng", "Công đoàn",
-    "Đoàn thanh niên", "Đội thiếu niên", "Khối thi đua", "Xếp hạng trong khối",
-    "Số đơn vị trong khối", "Danh hiệu thi đua", "Hình thức khen thưởng", "Ghi chú"]
-PERSON_RECORD_HEADER = ["Mã cán bộ", "Năm học", "Mã đơn vị", "Chức vụ", "Lãnh đạo quản lý",
-                        "Đứng đầu đơn vị", "Đánh giá xếp loại", "Cấp đánh giá",
-                        "Xếp loại chuẩn nghề nghiệp", "Ghi nhận", "Danh hiệu thi đua",
-                        "Hình thức khen thưởng", "Xếp hạng trong đơn vị", "Số người được xếp hạng",
-                        "Ghi chú"]
-
-EXCELLENT = "Hoàn thành xuất sắc nhiệm vụ"
-GOOD = "Hoàn thành tốt nhiệm vụ"
-DONE = "Hoàn thành nhiệm vụ"
-HCM = "Làm theo tấm gương Hồ Chí Minh"
 
 
 class Generator:
@@ -155,8 +93,8 @@ class Generator:
         self.add_unit(DEPARTMENT, "Sở Giáo dục và Đào tạo thành phố Cần Thơ", "Sở GD&ĐT Cần Thơ",
                       "Sở", district="916", address="39 đường 3 tháng 2, quận Ninh Kiều",
                       category="department")
-        for code, name in DIVISIONS:
-            self.add_unit(code, name, name.replace("Phòng ", "P. "), "Phòng thuộc Sở",
+        for suffix, name in DIVISIONS:
+            self.add_unit(DEPARTMENT + "-" + suffix, name, name.replace("Phòng ", "P. "), "Phòng thuộc Sở",
                           parent=DEPARTMENT, district="916", category="division")
         for dcode, dname, dtype, _ in DISTRICTS:
             self.add_unit("PGD" + dcode, "Phòng Giáo dục và Đào tạo %s %s" % (dtype.lower(), dname),
