@@ -4,6 +4,9 @@ grpc-proto package) with protoc and Debian's grpc_python_plugin, into a cache fo
 
     from stubs import load
     health_pb2, health_pb2_grpc = load("health")
+
+use_proto_root(path) first makes them from another copy of dienhinh's protos instead (the
+old-client test uses a past release's).
 """
 import importlib
 import os
@@ -22,6 +25,17 @@ SYSTEM_PROTOS = {
 }
 
 _out_dir = None
+_proto_root = os.path.join(ROOT, "proto")
+
+
+def use_proto_root(path):
+    """Generates the stubs from the protos under `path` rather than proto/. Python holds one
+    module per name, so this must come before the first load()."""
+    global _proto_root
+    path = os.path.abspath(path)
+    if _out_dir and path != _proto_root:
+        raise RuntimeError("stubs already generated from " + _proto_root)
+    _proto_root = path
 
 
 def _generate():
@@ -36,7 +50,7 @@ def _generate():
         shutil.copy(path, os.path.join(src, name + ".proto"))
         files.append(name + ".proto")
     includes = ["-I", src]
-    proto_root = os.path.join(ROOT, "proto")
+    proto_root = _proto_root
     for dirpath, _, names in os.walk(os.path.join(proto_root, "dienhinh")):
         for n in sorted(names):
             if n.endswith(".proto"):
