@@ -8,6 +8,7 @@ grpc-proto package) with protoc and Debian's grpc_python_plugin, into a cache fo
 use_proto_root(path) first makes them from another copy of dienhinh's protos instead (the
 old-client test uses a past release's).
 """
+import atexit
 import importlib
 import os
 import shutil
@@ -43,6 +44,8 @@ def _generate():
     if _out_dir:
         return _out_dir
     out = tempfile.mkdtemp(prefix="dienhinh-pystubs-")
+    # The modules are imported by then; the folder is not needed after the process ends.
+    atexit.register(shutil.rmtree, out, True)
     src = os.path.join(out, "src")
     os.makedirs(src)
     files = []
