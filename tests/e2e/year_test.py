@@ -294,6 +294,11 @@ class YearTest(unittest.TestCase):
         _, err = self.run_cli("review", "reject", names["school"], "G1", token=self.office,
                               expect=3)
         self.assertIn("comment", err)
+        # A first look rejects the school's G1; the school adds evidence and the office accepts
+        # it below: the latest review is the one the verdict rests on.
+        rejected = self.cli_csv("review", "reject", names["school"], "G1", "--comment",
+                                "Thiếu quyết định khen thưởng", token=self.office)
+        self.assertEqual(rejected[0]["decision"], "rejected")
         for key, category in (("school", "CATEGORY_INSTITUTION"), ("head", "CATEGORY_LEADER"),
                               ("official", "CATEGORY_OFFICIAL"),
                               ("department", "CATEGORY_DEPARTMENT")):
@@ -302,7 +307,10 @@ class YearTest(unittest.TestCase):
                              "--comment", "Minh chứng đầy đủ", token=self.office)
         reviews = self.cli_csv("review", "list", names["school"])
         self.assertEqual(sorted(r["criterion"] for r in reviews),
-                         sorted(ATTESTED["CATEGORY_INSTITUTION"]))
+                         sorted(ATTESTED["CATEGORY_INSTITUTION"] + ["G1"]))
+        self.assertEqual([r["decision"] for r in reviews if r["criterion"] == "G1"],
+                         ["accepted", "rejected"])  # newest first
+        self.run_cli("review", "list", "--filter", "decision = MAYBE", expect=3)
 
         # EMIS corrects the official's 2019-2020 ranking in their division: first of four.
         with open(os.path.join(SAMPLE, "person_yearly_records.csv"), encoding="utf-8-sig") as f:
@@ -361,6 +369,7 @@ class YearTest(unittest.TestCase):
             "--date", "2020-10-01", "--explanation", "Minh chứng không đúng sự thật",
             token=self.council_token)
         self.assertEqual(revoked["state"], "STATE_REVOKED")
+        self.run_cli("council", "list", "--filter", "state = GONE", expect=3)
         states = {row["nomination"]: row["state"] for row in self.cli_csv("council", "list")}
         self.assertEqual(states, {names["school"]: "recognised", names["head"]: "recognised",
                                   names["official"]: "revoked"})
