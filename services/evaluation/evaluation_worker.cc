@@ -235,8 +235,12 @@ absl::StatusOr<std::optional<v1::Evaluation>> EvaluationWorker::Record(Work& wor
     if (!changes.ok()) return changes.status();
     if (*changes != work.registry_changes) {
       // A registry change was applied while the facts were gathered; it may concern a record
-      // this evaluation did not yet know it reads. Run again with fresh facts.
-      return Enqueue(tx, work.entry.nomination, work.entry.trigger);
+      // this evaluation did not yet know it reads. Run again with fresh facts, and say that a
+      // record change is why (which record is not known here: only that one changed).
+      v1::EvaluationTrigger again;
+      again.set_kind(v1::EvaluationTrigger::KIND_RECORD_CHANGED);
+      again.set_reason("a registry change was applied while the previous evaluation gathered its facts");
+      return Enqueue(tx, work.entry.nomination, again);
     }
     return FinishEntry(tx, work.entry.nomination, work.entry.generation).status();
   });
