@@ -12,7 +12,8 @@ namespace {
 constexpr char kUsage[] =
     "usage: dienhinh GROUP COMMAND [ARGS] [FLAGS]\n"
     "  import units|persons|unit-records|person-records FILE [--validate_only]\n"
-    "  nominations create FILE.textproto|FILE.json | get NAME | list [--filter F]\n"
+    "  nominations create FILE.textproto|FILE.json | create --category C --nominee N ...\n"
+    "              | get NAME | list [--filter F]\n"
     "              | update NAME FILE --etag E [--fields a,b]\n"
     "              | submit NAME --etag E [--override_window --reason R]\n"
     "              | withdraw NAME --etag E --reason R\n"

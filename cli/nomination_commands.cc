@@ -21,7 +21,8 @@ namespace {
 namespace iv1 = dienhinh::intake::v1;
 
 constexpr char kUsage[] =
-    "dienhinh nominations create FILE [--request_id ID] | get NAME | "
+    "dienhinh nominations create [FILE] [--category C --nominee N --unit U --years Y,Y "
+    "--field F --achievements A] [--request_id ID] | get NAME | "
     "update NAME FILE --etag E [--fields a,b] | list [--filter F] [--order_by O] | "
     "submit NAME --etag E [--override_window --reason R] | withdraw NAME --etag E --reason R";
 
@@ -49,6 +50,40 @@ google::protobuf::FieldMask UpdateMask(const CommandLine& line, const iv1::Nomin
     if (!NotUpdatable(field->name())) mask.add_paths(field->name());
   }
   return mask;
+}
+
+// The flags a clerk can type instead of (or on top of) a file: the head of the dossier. The
+// evidence, attestations and vote are added with `update` and a file.
+absl::Status ApplyNominationFlags(CliContext& context, iv1::Nomination* n) {
+  const CommandLine& line = context.line();
+  if (line.Has("plan") || n->plan().empty()) {
+    auto plan = context.Plan();
+    if (!plan.ok()) return plan.status();
+    n->set_plan(*plan);
+  }
+  if (line.Has("category")) {
+    auto category = ParseEnumWord("category", type::v1::Category_descriptor(), "CATEGORY_",
+                                  line.Get("category"));
+    if (!category.ok()) return category.status();
+    n->set_category(static_cast<type::v1::Category>(*category));
+  }
+  if (line.Has("field")) {
+    auto field = ParseEnumWord("field", type::v1::Field_descriptor(), "FIELD_", line.Get("field"));
+    if (!field.ok()) return field.status();
+    n->set_field(static_cast<type::v1::Field>(*field));
+  }
+  if (line.Has("nominee")) n->set_nominee(line.Get("nominee"));
+  if (line.Has("unit")) n->set_nominating_unit(ResourceName("units", line.Get("unit")));
+  if (line.Has("achievements")) n->set_achievements(line.Get("achievements"));
+  if (line.Has("years")) {
+    n->clear_school_years();
+    for (const std::string& text : SplitList(line.Get("years"))) {
+      auto year = ParseSchoolYear("years", text);
+      if (!year.ok()) return year.status();
+      *n->add_school_years() = *year;
+    }
+  }
+  return absl::OkStatus();
 }
 
 std::string StateWord(iv1::Nomination::State state) {
@@ -117,10 +152,14 @@ int RunNominationCommands(CliContext& context) {
   context.Prepare(call);
   iv1::Nomination result;
   grpc::Status status;
-  if (verb == "create" && line.words.size() == 3) {
+  if (verb == "create" && line.words.size() <= 3) {
     iv1::CreateNominationRequest request;
-    absl::Status read = ReadMessageFile(line.words[2], request.mutable_nomination());
-    if (!read.ok()) return ReportError(read);
+    if (line.words.size() == 3) {
+      absl::Status read = ReadMessageFile(line.words[2], request.mutable_nomination());
+      if (!read.ok()) return ReportError(read);
+    }
+    absl::Status flags = ApplyNominationFlags(context, request.mutable_nomination());
+    if (!flags.ok()) return ReportError(flags);
     request.set_request_id(line.Get("request_id", platform::NewUlid()));
     status = stub->CreateNomination(&call, request, &result);
   } else if (verb == "get" && line.words.size() == 3) {

@@ -211,6 +211,18 @@ class YearTest(unittest.TestCase):
             self.assertEqual(created["state"], "STATE_DRAFT", key)
             names[key], etags[key] = created["name"], created["etag"]
 
+        # The head of a dossier can be typed as flags; the rest follows with `update`.
+        typed = self.cli_json("nominations", "create", "--category", "institution",
+                              "--nominee", "units/" + LATE_SCHOOL, "--unit", LATE_SCHOOL,
+                              "--years", "2018-2019,2019-2020", "--field", "comprehensive",
+                              "--achievements", "Dự thảo hồ sơ", token=self.office)
+        self.assertEqual((typed["state"], typed["category"], typed["plan"]),
+                         ("STATE_DRAFT", "CATEGORY_INSTITUTION", PLAN))
+        self.assertEqual(typed["schoolYears"], [{"startYear": 2018}, {"startYear": 2019}])
+        _, err = self.run_cli("nominations", "create", "--category", "emperor",
+                              "--nominee", "units/" + LATE_SCHOOL, expect=3)
+        self.assertIn("category", err)
+
         # A dossier without its nominee is refused with the field to fix.
         incomplete = dict(files["school"])
         del incomplete["nominee"]
@@ -251,7 +263,7 @@ class YearTest(unittest.TestCase):
         self.assertEqual(got["nominee"], "persons/" + HEAD)
         self.assertEqual(got["nomineeDisplayName"], "Phan Tuyết Vân")
         listed = {row["name"]: row["state"] for row in self.cli_csv("nominations", "list")}
-        self.assertEqual(sorted(listed.values()), ["submitted"] * 4 + ["withdrawn"])
+        self.assertEqual(sorted(listed.values()), ["draft"] + ["submitted"] * 4 + ["withdrawn"])
         self.run_cli("nominations", "list", "--filter", "colour = blue", expect=3)
         return names
 
