@@ -171,8 +171,10 @@ int RunCompliance(CliContext& context, Stub& stub, OutputFormat format) {
   if (format == OutputFormat::kTable) {
     const rpv1::ComplianceTotals& t = all.totals();
     std::cout << t.units() << " units: " << t.on_time() << " on time, " << t.late() << " late, "
-              << t.missing() << " missing, " << t.not_due() << " not due (due "
-              << LocalTimeText(all.due_time().seconds()) << ", as of "
+              << t.missing() << " missing, " << t.not_due() << " not due (due by "
+              // The due time is the first instant after the due day; its last minute reads
+              // as the deadline people know ("1 June", not "2 June 00:00").
+              << LocalTimeText(all.due_time().seconds() - 1) << ", as of "
               << LocalTimeText(all.as_of().seconds()) << ")\n";
   }
   return kExitOk;

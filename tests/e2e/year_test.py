@@ -429,6 +429,7 @@ class YearTest(unittest.TestCase):
         self.assertEqual(statuses["units/" + WITHDRAWN_SCHOOL], "COMPLIANCE_STATUS_MISSING")
         out, _ = self.run_cli("compliance", "--year", "2019-2020")
         self.assertIn(f"{due_units} units: 1 on time, 1 late, {due_units - 2} missing", out)
+        self.assertIn("due by 2020-06-01 23:59", out)
         self.run_cli("compliance", "--year", "2019-2021", expect=3)
 
         summary = self.cli_json("summary", "--year", "2019-2020")
