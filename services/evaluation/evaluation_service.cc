@@ -139,7 +139,10 @@ EvaluationService::EvaluationService(platform::ServiceRuntime* runtime, const pl
 EvaluationService::~EvaluationService() { worker_.Stop(); }
 
 void EvaluationService::AddConsumers(const std::string& intake_address, const std::string& registry_address) {
-  runtime_->AddConsumer("intake", intake_address, ApplyIntakeEvent);
+  // A submission queues its nomination inside the consumer's transaction; waking the worker
+  // once that commits saves up to a poll interval of submit-to-evaluation lag. Registry events
+  // (thousands per import) leave re-evaluations to the next poll.
+  runtime_->AddConsumer("intake", intake_address, ApplyIntakeEvent, [this] { worker_.Wake(); });
   runtime_->AddConsumer("registry", registry_address, ApplyRegistryEvent);
 }
 

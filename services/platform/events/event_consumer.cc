@@ -119,7 +119,10 @@ bool EventConsumer::Apply(const Event& event) {
       if (!handled.ok()) return handled;
       return StoreCursor(tx, options_.name, event.sequence());
     });
-    if (committed.ok()) break;
+    if (committed.ok()) {
+      if (options_.after_commit) options_.after_commit();
+      break;
+    }
     if (!handled.ok() && !IsTransient(handled.code())) {
       // The event can never apply: park it, move on, say so.
       std::string bytes = event.SerializeAsString();

@@ -42,6 +42,9 @@ class EventConsumer {
     absl::Duration max_backoff = absl::Seconds(5);
     // Each subscription is renewed after this long, so no call is without a deadline.
     absl::Duration stream_deadline = absl::Hours(1);
+    // Called after each event's effect is committed (not after a parked one): e.g. to wake
+    // a worker that reads what the handler queued, instead of leaving it to its next poll.
+    std::function<void()> after_commit;
   };
 
   EventConsumer(Database* db, Options options, Handler handler);

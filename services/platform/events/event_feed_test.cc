@@ -165,6 +165,20 @@ TEST_P(EventFeedTest, ReplaysFromTheCursorThenFollowsLive) {
   for (const auto& [marker, times] : counts) EXPECT_EQ(times, 1) << marker;
 }
 
+TEST_P(EventFeedTest, AfterCommitIsCalledOncePerAppliedEvent) {
+  Publish("e", 25);
+  std::atomic<int> calls{0};
+  EventConsumer::Options options;
+  options.name = "registry@test-site";
+  options.target = absl::StrCat("127.0.0.1:", port_);
+  options.after_commit = [&calls] { ++calls; };
+  EventConsumer consumer(consumer_.db.get(), options, RecordApplied);
+  consumer.Start();
+  ASSERT_TRUE(consumer.WaitForCursor(25, absl::Seconds(10))) << consumer.cursor();
+  consumer.Stop();
+  EXPECT_EQ(calls.load(), 25);
+}
+
 TEST_P(EventFeedTest, ConsumerStoppedMidStreamResumesExactlyOnce) {
   Publish("e", 300);
   // A slow handler, so the stop lands in the middle of the stream.

@@ -117,8 +117,10 @@ ServiceRuntime::~ServiceRuntime() { Stop(); }
 void ServiceRuntime::Register(grpc::Service* service) { host_->Register(service); }
 
 void ServiceRuntime::AddConsumer(std::string name, std::string target,
-                                 EventConsumer::Handler handler) {
+                                 EventConsumer::Handler handler,
+                                 std::function<void()> after_commit) {
   EventConsumer::Options options;
+  options.after_commit = std::move(after_commit);
   options.name = std::move(name);
   options.target = std::move(target);
   options.credentials = channel_credentials_;

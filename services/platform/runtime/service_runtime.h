@@ -68,7 +68,8 @@ class ServiceRuntime {
   // Before Start. The service must outlive the runtime's Stop.
   void Register(grpc::Service* service);
   // Follows another service's feed; the cursor is stored under `name`. Started by Start.
-  void AddConsumer(std::string name, std::string target, EventConsumer::Handler handler);
+  void AddConsumer(std::string name, std::string target, EventConsumer::Handler handler,
+                   std::function<void()> after_commit = nullptr);
 
   // Serves (health SERVING once everything is up) and starts the consumers.
   absl::Status Start();
