@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "services/intake/nomination_rules.h"
 #include "services/intake/testing/test_world.h"
 #include "services/platform/api/api_schema.h"
@@ -68,10 +69,22 @@ class NominationStoreTest : public ::testing::TestWithParam<Backend> {
     return change;
   }
 
+  // The events the log serves once its tail has seen every committed one: the tail learns of
+  // commits when notified (the service notifies after each commit; the store alone does not)
+  // or at its next poll, and until then serves what it has seen.
   std::vector<platform::Event> Events() {
-    auto events = events_->Read(0, 1000);
-    EXPECT_TRUE(events.ok()) << events.status();
-    return events.ok() ? *events : std::vector<platform::Event>{};
+    const int64_t committed = Count("SELECT COUNT(*) FROM outbox");
+    events_->Notify();
+    const absl::Time deadline = absl::Now() + absl::Seconds(5);
+    while (true) {
+      auto events = events_->Read(0, 1000);
+      EXPECT_TRUE(events.ok()) << events.status();
+      if (!events.ok()) return {};
+      if (static_cast<int64_t>(events->size()) >= committed || absl::Now() > deadline) {
+        return *events;
+      }
+      absl::SleepFor(absl::Milliseconds(5));
+    }
   }
 
   int64_t Count(const std::string& sql) {

@@ -6,6 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "services/platform/api/api_schema.h"
 #include "services/platform/events/event_schema.h"
 #include "services/platform/status/error_details.h"
@@ -97,10 +98,29 @@ class ReportingStoreTest : public ::testing::TestWithParam<Backend> {
     return {"can-bo-" + unit, platform::Role::kUnitOfficer, unit, "site-a"};
   }
 
+  // The events the log serves once its tail has seen every committed one (the tail learns of
+  // commits when notified, which the store alone does not do, or at its next poll).
   std::vector<platform::Event> Events() {
-    auto events = log_->Read(0, 1000);
-    EXPECT_TRUE(events.ok());
-    return events.ok() ? *events : std::vector<platform::Event>();
+    int64_t committed = 0;
+    absl::Status counted = platform::RunInTransaction(
+        *database_.db, platform::TxMode::kRead, [&](platform::Transaction& tx) {
+          auto rows = tx.Query("SELECT COUNT(*) FROM outbox");
+          if (!rows.ok()) return rows.status();
+          committed = (*rows)[0].Int(0);
+          return absl::OkStatus();
+        });
+    EXPECT_TRUE(counted.ok()) << counted;
+    log_->Notify();
+    const absl::Time deadline = absl::Now() + absl::Seconds(5);
+    while (true) {
+      auto events = log_->Read(0, 1000);
+      EXPECT_TRUE(events.ok());
+      if (!events.ok()) return {};
+      if (static_cast<int64_t>(events->size()) >= committed || absl::Now() > deadline) {
+        return *events;
+      }
+      absl::SleepFor(absl::Milliseconds(5));
+    }
   }
 
   platform::testing::TestDatabase database_;
