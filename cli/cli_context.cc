@@ -128,15 +128,14 @@ absl::StatusOr<OutputFormat> CliContext::Format() const {
 absl::StatusOr<std::string> CliContext::Plan() {
   std::string plan = line_.Has("plan") ? line_.Get("plan") : Env("DIENHINH_PLAN");
   if (!plan.empty()) return absl::StartsWith(plan, "plans/") ? plan : "plans/" + plan;
-  auto channel = Channel(Service::kEvaluation);
-  if (!channel.ok()) return channel.status();
-  auto stub = evaluation::v1::EvaluationService::NewStub(*channel);
+  auto stub = NewStub<evaluation::v1::EvaluationService>(Service::kEvaluation);
+  if (!stub.ok()) return stub.status();
   grpc::ClientContext call;
   Prepare(call);
   evaluation::v1::ListPlansRequest request;
   request.set_page_size(100);
   evaluation::v1::ListPlansResponse response;
-  absl::Status status = platform::FromGrpcStatus(stub->ListPlans(&call, request, &response));
+  absl::Status status = platform::FromGrpcStatus((*stub)->ListPlans(&call, request, &response));
   if (!status.ok()) return status;
   if (response.plans_size() == 1) return response.plans(0).name();
   std::vector<std::string> names;

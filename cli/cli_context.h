@@ -39,6 +39,14 @@ class CliContext {
   const CommandLine& line() const { return line_; }
   // The channel to `service`, made once; an error when the TLS files are bad.
   absl::StatusOr<std::shared_ptr<grpc::Channel>> Channel(Service service);
+  // A stub of `GrpcService` (e.g. evaluation::v1::EvaluationService) on the channel to
+  // `service`.
+  template <typename GrpcService>
+  absl::StatusOr<std::unique_ptr<typename GrpcService::Stub>> NewStub(Service service) {
+    auto channel = Channel(service);
+    if (!channel.ok()) return channel.status();
+    return GrpcService::NewStub(*channel);
+  }
   // The address used for `service`: flag, then environment, then the default.
   std::string Address(Service service) const;
   // Sets the bearer token and a deadline on `context` (--timeout seconds, default 30).

@@ -103,9 +103,8 @@ int RunCouncilCommands(CliContext& context) {
   const CommandLine& line = context.line();
   auto format = context.Format();
   if (!format.ok()) return ReportError(format.status());
-  auto channel = context.Channel(Service::kEvaluation);
-  if (!channel.ok()) return ReportError(channel.status());
-  auto stub = ev1::EvaluationService::NewStub(*channel);
+  auto stub = context.NewStub<ev1::EvaluationService>(Service::kEvaluation);
+  if (!stub.ok()) return ReportError(stub.status());
   const std::string verb = line.words.size() > 1 ? line.words[1] : "";
   Table table({"name", "state", "nominee", "number", "date", "title", "votes/present/members",
                "nomination", "etag"});
@@ -120,7 +119,7 @@ int RunCouncilCommands(CliContext& context) {
     request.set_request_id(line.Get("request_id", platform::NewUlid()));
     grpc::ClientContext call;
     context.Prepare(call);
-    status = platform::FromGrpcStatus(stub->CreateCouncilDecision(&call, request, &result));
+    status = platform::FromGrpcStatus((*stub)->CreateCouncilDecision(&call, request, &result));
   } else if (verb == "revoke" && line.words.size() == 3) {
     ev1::RevokeCouncilDecisionRequest request;
     request.set_name(ResourceName("councilDecisions", line.words[2]));
@@ -130,7 +129,7 @@ int RunCouncilCommands(CliContext& context) {
     request.set_request_id(line.Get("request_id", platform::NewUlid()));
     grpc::ClientContext call;
     context.Prepare(call);
-    status = platform::FromGrpcStatus(stub->RevokeCouncilDecision(&call, request, &result));
+    status = platform::FromGrpcStatus((*stub)->RevokeCouncilDecision(&call, request, &result));
   } else if (verb == "list" && line.words.size() == 2) {
     status = ForEachPage([&](const std::string& token) -> absl::StatusOr<std::string> {
       ev1::ListCouncilDecisionsRequest request;
@@ -142,7 +141,7 @@ int RunCouncilCommands(CliContext& context) {
       grpc::ClientContext call;
       context.Prepare(call);
       absl::Status status =
-          platform::FromGrpcStatus(stub->ListCouncilDecisions(&call, request, &response));
+          platform::FromGrpcStatus((*stub)->ListCouncilDecisions(&call, request, &response));
       if (!status.ok()) return status;
       for (const auto& d : response.council_decisions()) AddRow(table, d);
       return response.next_page_token();

@@ -129,12 +129,11 @@ int RunEvaluationCommands(CliContext& context) {
   const CommandLine& line = context.line();
   auto format = context.Format();
   if (!format.ok()) return ReportError(format.status());
-  auto channel = context.Channel(Service::kEvaluation);
-  if (!channel.ok()) return ReportError(channel.status());
-  auto stub = ev1::EvaluationService::NewStub(*channel);
+  auto stub = context.NewStub<ev1::EvaluationService>(Service::kEvaluation);
+  if (!stub.ok()) return ReportError(stub.status());
   const std::string verb = line.words.size() > 1 ? line.words[1] : "";
-  if (verb == "list" && line.words.size() <= 3) return ListEvaluations(context, *stub, *format);
-  if (verb == "explain" && line.words.size() == 3) return Explain(context, *stub, *format);
+  if (verb == "list" && line.words.size() <= 3) return ListEvaluations(context, **stub, *format);
+  if (verb == "explain" && line.words.size() == 3) return Explain(context, **stub, *format);
   return UsageError(kEvaluationsUsage);
 }
 
@@ -142,9 +141,8 @@ int RunReviewCommands(CliContext& context) {
   const CommandLine& line = context.line();
   auto format = context.Format();
   if (!format.ok()) return ReportError(format.status());
-  auto channel = context.Channel(Service::kEvaluation);
-  if (!channel.ok()) return ReportError(channel.status());
-  auto stub = ev1::EvaluationService::NewStub(*channel);
+  auto stub = context.NewStub<ev1::EvaluationService>(Service::kEvaluation);
+  if (!stub.ok()) return ReportError(stub.status());
   const std::string verb = line.words.size() > 1 ? line.words[1] : "";
   Table table({"nomination", "criterion", "decision", "reviewer", "comment"});
   auto add = [&table](const ev1::AttestationReview& r) {
@@ -166,7 +164,7 @@ int RunReviewCommands(CliContext& context) {
     grpc::ClientContext call;
     context.Prepare(call);
     absl::Status status =
-        platform::FromGrpcStatus(stub->ReviewAttestation(&call, request, &review));
+        platform::FromGrpcStatus((*stub)->ReviewAttestation(&call, request, &review));
     if (!status.ok()) return ReportError(status);
     if (*format == OutputFormat::kJson) {
       std::cout << MessageJson(review);
@@ -185,7 +183,7 @@ int RunReviewCommands(CliContext& context) {
       grpc::ClientContext call;
       context.Prepare(call);
       absl::Status status =
-          platform::FromGrpcStatus(stub->ListAttestationReviews(&call, request, &response));
+          platform::FromGrpcStatus((*stub)->ListAttestationReviews(&call, request, &response));
       if (!status.ok()) return status;
       for (const auto& r : response.attestation_reviews()) add(r);
       return response.next_page_token();

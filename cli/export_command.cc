@@ -65,9 +65,8 @@ int RunExportCommand(CliContext& context) {
   }
   request.set_filter(line.Get("filter"));
 
-  auto channel = context.Channel(Service::kReporting);
-  if (!channel.ok()) return ReportError(channel.status());
-  auto stub = rpv1::ReportingService::NewStub(*channel);
+  auto stub = context.NewStub<rpv1::ReportingService>(Service::kReporting);
+  if (!stub.ok()) return ReportError(stub.status());
   const std::string out = line.Get("out");
   const std::string part = out + ".part";
   std::ofstream file(part, std::ios::binary | std::ios::trunc);
@@ -75,7 +74,7 @@ int RunExportCommand(CliContext& context) {
 
   grpc::ClientContext call;
   context.Prepare(call);
-  auto reader = stub->ExportReport(&call, request);
+  auto reader = (*stub)->ExportReport(&call, request);
   rpv1::ExportChunk chunk;
   int64_t total = -1, written = 0, bytes = 0;
   while (reader->Read(&chunk)) {

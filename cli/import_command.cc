@@ -81,13 +81,12 @@ int RunImportCommand(CliContext& context) {
     return ReportError(platform::InvalidField("chunk_size", "give bytes between 1 and 1048576"));
   }
 
-  auto channel = context.Channel(Service::kRegistry);
-  if (!channel.ok()) return ReportError(channel.status());
-  auto stub = rv1::RegistryService::NewStub(*channel);
+  auto stub = context.NewStub<rv1::RegistryService>(Service::kRegistry);
+  if (!stub.ok()) return ReportError(stub.status());
   grpc::ClientContext call;
   context.Prepare(call);
   rv1::ImportRecordsResponse response;
-  auto writer = stub->ImportRecords(&call, &response);
+  auto writer = (*stub)->ImportRecords(&call, &response);
   bool open = writer->Write(header);
   for (size_t sent = 0; open && sent < csv.size();) {
     size_t size = std::min(csv.size() - sent, static_cast<size_t>(chunk_size));

@@ -142,11 +142,10 @@ int RunNominationCommands(CliContext& context) {
   if (line.words.size() < 2) return UsageError(kUsage);
   auto format = context.Format();
   if (!format.ok()) return ReportError(format.status());
-  auto channel = context.Channel(Service::kIntake);
-  if (!channel.ok()) return ReportError(channel.status());
-  auto stub = iv1::IntakeService::NewStub(*channel);
+  auto stub = context.NewStub<iv1::IntakeService>(Service::kIntake);
+  if (!stub.ok()) return ReportError(stub.status());
   const std::string& verb = line.words[1];
-  if (verb == "list" && line.words.size() == 2) return ListNominations(context, *stub, *format);
+  if (verb == "list" && line.words.size() == 2) return ListNominations(context, **stub, *format);
 
   grpc::ClientContext call;
   context.Prepare(call);
@@ -161,11 +160,11 @@ int RunNominationCommands(CliContext& context) {
     absl::Status flags = ApplyNominationFlags(context, request.mutable_nomination());
     if (!flags.ok()) return ReportError(flags);
     request.set_request_id(line.Get("request_id", platform::NewUlid()));
-    status = stub->CreateNomination(&call, request, &result);
+    status = (*stub)->CreateNomination(&call, request, &result);
   } else if (verb == "get" && line.words.size() == 3) {
     iv1::GetNominationRequest request;
     request.set_name(ResourceName("nominations", line.words[2]));
-    status = stub->GetNomination(&call, request, &result);
+    status = (*stub)->GetNomination(&call, request, &result);
   } else if (verb == "update" && line.words.size() == 4) {
     iv1::UpdateNominationRequest request;
     absl::Status read = ReadMessageFile(line.words[3], request.mutable_nomination());
@@ -173,7 +172,7 @@ int RunNominationCommands(CliContext& context) {
     *request.mutable_update_mask() = UpdateMask(line, request.nomination());
     request.mutable_nomination()->set_name(ResourceName("nominations", line.words[2]));
     request.mutable_nomination()->set_etag(line.Get("etag"));
-    status = stub->UpdateNomination(&call, request, &result);
+    status = (*stub)->UpdateNomination(&call, request, &result);
   } else if (verb == "submit" && line.words.size() == 3) {
     iv1::SubmitNominationRequest request;
     request.set_name(ResourceName("nominations", line.words[2]));
@@ -181,14 +180,14 @@ int RunNominationCommands(CliContext& context) {
     request.set_request_id(line.Get("request_id", platform::NewUlid()));
     request.set_override_window(line.Has("override_window"));
     request.set_override_reason(line.Get("reason"));
-    status = stub->SubmitNomination(&call, request, &result);
+    status = (*stub)->SubmitNomination(&call, request, &result);
   } else if (verb == "withdraw" && line.words.size() == 3) {
     iv1::WithdrawNominationRequest request;
     request.set_name(ResourceName("nominations", line.words[2]));
     request.set_etag(line.Get("etag"));
     request.set_reason(line.Get("reason"));
     request.set_request_id(line.Get("request_id", platform::NewUlid()));
-    status = stub->WithdrawNomination(&call, request, &result);
+    status = (*stub)->WithdrawNomination(&call, request, &result);
   } else {
     return UsageError(kUsage);
   }

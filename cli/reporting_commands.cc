@@ -30,15 +30,6 @@ constexpr char kSummaryUsage[] =
     "dienhinh summary [--year 2019-2020] [--plan P] [--by district,category,level] [--filter F]";
 constexpr char kModelsUsage[] = "dienhinh models [--plan P] [--filter F] [--order_by O]";
 
-std::unique_ptr<Stub> NewStub(CliContext& context, absl::Status* status) {
-  auto channel = context.Channel(Service::kReporting);
-  if (!channel.ok()) {
-    *status = channel.status();
-    return nullptr;
-  }
-  return rpv1::ReportingService::NewStub(*channel);
-}
-
 std::string LevelWord(type::v1::EducationLevel level) {
   return EnumWord(type::v1::EducationLevel_descriptor(), "EDUCATION_LEVEL_", level);
 }
@@ -261,14 +252,13 @@ int RunModels(CliContext& context, Stub& stub, OutputFormat format) {
 int RunReportingCommands(CliContext& context) {
   auto format = context.Format();
   if (!format.ok()) return ReportError(format.status());
-  absl::Status status;
-  auto stub = NewStub(context, &status);
-  if (stub == nullptr) return ReportError(status);
+  auto stub = context.NewStub<rpv1::ReportingService>(Service::kReporting);
+  if (!stub.ok()) return ReportError(stub.status());
   const std::string& group = context.line().words[0];
-  if (group == "report") return RunReport(context, *stub, *format);
-  if (group == "compliance") return RunCompliance(context, *stub, *format);
-  if (group == "summary") return RunSummary(context, *stub, *format);
-  return RunModels(context, *stub, *format);
+  if (group == "report") return RunReport(context, **stub, *format);
+  if (group == "compliance") return RunCompliance(context, **stub, *format);
+  if (group == "summary") return RunSummary(context, **stub, *format);
+  return RunModels(context, **stub, *format);
 }
 
 }  // namespace dienhinh::cli
