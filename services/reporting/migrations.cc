@@ -147,6 +147,8 @@ std::vector<platform::Migration> ReportingMigrations() {
       Both(100, "read models of the registry, intake and evaluation feeds", kReadModels),
       Both(101, "unit annual reports and their revisions", kAnnualReports),
       Both(102, "replication records", kReplication),
+      // Compliance reads the units a plan binds by their parent (the plan's issuing unit).
+      Both(103, "units by parent", "CREATE INDEX rm_units_by_parent ON rm_units (parent, kind);"),
   };
 }
 

@@ -44,6 +44,29 @@ absl::StatusOr<std::vector<RegisteredUnit>> LoadUnits(Transaction& tx) {
   return units;
 }
 
+absl::StatusOr<std::vector<RegisteredUnit>> LoadUnitsBoundBy(Transaction& tx,
+                                                             const platform::Plan& plan) {
+  std::vector<RegisteredUnit> units;
+  if (!plan.has_annual_report() || plan.annual_report().unit_kinds().empty()) return units;
+  std::vector<SqlParam> params;
+  std::string kinds;
+  for (int kind : plan.annual_report().unit_kinds()) {
+    absl::StrAppend(&kinds, params.empty() ? "?" : ", ?");
+    params.emplace_back(kind);
+  }
+  std::string sql = absl::StrCat("SELECT ", kUnitColumns, " WHERE kind IN (", kinds, ")");
+  if (plan.annual_report().directly_affiliated_only()) {
+    absl::StrAppend(&sql, " AND parent = ?");
+    params.emplace_back(plan.issuing_unit());
+  }
+  absl::StrAppend(&sql, " ORDER BY sort_key, site, name");
+  auto rows = tx.Query(sql, params);
+  if (!rows.ok()) return rows.status();
+  units.reserve(rows->size());
+  for (const SqlRow& row : *rows) units.push_back(UnitFromRow(row));
+  return units;
+}
+
 absl::StatusOr<std::optional<RegisteredUnit>> FindUnit(Transaction& tx, const std::string& name) {
   auto rows = tx.Query(absl::StrCat("SELECT ", kUnitColumns, " WHERE name = ? ORDER BY site LIMIT 1"),
                        {SqlParam(name)});

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "dienhinh/evaluation/v1/council_decision.pb.h"
+#include "services/platform/plan/plan_file.h"
 #include "services/platform/storage/database.h"
 #include "services/reporting/compliance_rules.h"
 #include "services/reporting/summary_rules.h"
@@ -20,6 +21,12 @@ namespace dienhinh::reporting {
 
 // Every unit of every site followed.
 absl::StatusOr<std::vector<RegisteredUnit>> LoadUnits(platform::Transaction& tx);
+
+// The units that may owe `plan` an annual report: of the kinds it names and, when it binds
+// directly affiliated units only, under its issuing unit (an indexed read, so that a plan
+// binding 60 of the country's 50,000 units reads 60 rows). MustReport still decides.
+absl::StatusOr<std::vector<RegisteredUnit>> LoadUnitsBoundBy(platform::Transaction& tx,
+                                                             const platform::Plan& plan);
 
 // The unit named `name` (units/{unit}); codes are unique across sites, so a unit is found in
 // whichever site's feed brought it (the first site by name should two ever disagree).

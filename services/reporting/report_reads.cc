@@ -10,7 +10,7 @@ namespace dienhinh::reporting {
 absl::StatusOr<ComplianceSheet> ReadCompliance(platform::Transaction& tx, const platform::Plan& plan,
                                                int start_year, absl::Time now,
                                                const ComplianceFilter& filter, ComplianceOrder order) {
-  auto units = LoadUnits(tx);
+  auto units = LoadUnitsBoundBy(tx, plan);
   if (!units.ok()) return units.status();
   auto reports = AnnualReportStore::FiledReports(tx, plan.name(), start_year);
   if (!reports.ok()) return reports.status();
@@ -20,7 +20,7 @@ absl::StatusOr<ComplianceSheet> ReadCompliance(platform::Transaction& tx, const 
 absl::StatusOr<std::vector<std::pair<int, v1::ComplianceTotals>>> ReadComplianceByYear(
     platform::Transaction& tx, const platform::Plan& plan, absl::Time now,
     const ComplianceFilter& filter) {
-  auto units = LoadUnits(tx);
+  auto units = LoadUnitsBoundBy(tx, plan);
   if (!units.ok()) return units.status();
   std::vector<std::pair<int, v1::ComplianceTotals>> out;
   for (const auto& year : plan.school_years()) {
