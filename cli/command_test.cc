@@ -2,13 +2,11 @@
 // real tokens: import (happy path, re-import, rejection with every row error, no token) and
 // token mint (a token the registry accepts; a bad request).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "cli/testing/cli_runner.h"
 #include "services/platform/auth/key_store.h"
 #include "services/platform/testing/test_database.h"
 #include "services/registry/registry_service.h"
@@ -17,25 +15,7 @@ namespace dienhinh::cli {
 namespace {
 
 using platform::testing::Backend;
-
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream file(path);
-  std::stringstream content;
-  content << file.rdbuf();
-  return content.str();
-}
-
-std::string Quote(const std::string& arg) {
-  std::string out = "'";
-  for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+using testing::CliRun;
 
 class CommandTest : public ::testing::Test {
  protected:
@@ -71,28 +51,13 @@ class CommandTest : public ::testing::Test {
   }
 
   std::string Write(const std::string& name, const std::string& content) {
-    std::string path = work_dir_ + "/" + name;
-    std::ofstream(path) << content;
-    return path;
+    return testing::WriteTestFile(work_dir_, name, content);
   }
 
   // Runs the binary with `args` plus the registry's address; no token unless the args give one.
-  CliRun Dienhinh(const std::vector<std::string>& args) {
-    std::string command = Quote(DH_CLI_BINARY);
-    for (const std::string& arg : args) command += " " + Quote(arg);
-    command += " --registry " + Quote(runtime_->address());
-    std::string err_path = work_dir_ + "/stderr";
-    command += " 2>" + Quote(err_path);
-    CliRun run;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) return run;
-    char buffer[4096];
-    size_t n;
-    while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) run.out.append(buffer, n);
-    int status = pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.err = ReadFile(err_path);
-    return run;
+  CliRun Dienhinh(std::vector<std::string> args) {
+    args.insert(args.end(), {"--registry", runtime_->address()});
+    return testing::RunCli(DH_CLI_BINARY, args, work_dir_);
   }
 
   std::string data_dir_;
@@ -154,11 +119,12 @@ TEST_F(CommandTest, ImportUsageErrors) {
 
 TEST_F(CommandTest, UnavailableServiceExits7) {
   std::string csv = Write("units.csv", absl::StrCat(kUnitsHeader, "SGDDT,Sở GD&ĐT,Sở,,,\n"));
-  // The later --registry wins; port 1 on loopback has nobody listening.
-  std::string command = absl::StrCat(Quote(DH_CLI_BINARY), " import units ", Quote(csv),
-                                     " --token x --timeout 3 --registry 127.0.0.1:1 2>/dev/null");
-  int status = system(command.c_str());
-  EXPECT_EQ(WEXITSTATUS(status), 7);
+  // Port 1 on loopback has nobody listening.
+  CliRun run = testing::RunCli(DH_CLI_BINARY,
+                               {"import", "units", csv, "--token", "x", "--timeout", "3",
+                                "--registry", "127.0.0.1:1"},
+                               work_dir_);
+  EXPECT_EQ(run.exit_code, 7) << run.err;
 }
 
 TEST_F(CommandTest, MintedTokenIsAcceptedByTheService) {

@@ -3,16 +3,14 @@
 // text-proto file, get, list, submit with the etag; a stale etag exits 6, an unknown
 // nomination 4, a file of the wrong kind 3.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdio>
-#include <fstream>
 #include <sstream>
 
 #include <google/protobuf/text_format.h>
 
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "cli/testing/cli_runner.h"
 
 #include "services/intake/intake_service.h"
 #include "services/intake/nomination_store.h"
@@ -25,18 +23,7 @@ namespace dienhinh::cli {
 namespace {
 
 using platform::testing::Backend;
-
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Quote(const std::string& arg) {
-  std::string out = "'";
-  for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+using testing::CliRun;
 
 // The value of `column` in the first data row of CSV the command printed (no quoted fields).
 std::string Cell(const std::string& csv, const std::string& column) {
@@ -91,30 +78,12 @@ class NominationCommandTest : public ::testing::Test {
   }
 
   std::string Write(const std::string& name, const std::string& content) {
-    std::string path = work_dir_ + "/" + name;
-    std::ofstream(path) << content;
-    return path;
+    return testing::WriteTestFile(work_dir_, name, content);
   }
 
-  CliRun Dienhinh(const std::vector<std::string>& args) {
-    std::string command = Quote(DH_CLI_BINARY);
-    for (const std::string& arg : args) command += " " + Quote(arg);
-    command += " --intake " + Quote(runtime_->address()) + " --token " + Quote(token_);
-    std::string err_path = work_dir_ + "/stderr";
-    command += " 2>" + Quote(err_path);
-    CliRun run;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) return run;
-    char buffer[4096];
-    size_t n;
-    while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) run.out.append(buffer, n);
-    int status = pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream err(err_path);
-    std::stringstream content;
-    content << err.rdbuf();
-    run.err = content.str();
-    return run;
+  CliRun Dienhinh(std::vector<std::string> args) {
+    args.insert(args.end(), {"--intake", runtime_->address(), "--token", token_});
+    return testing::RunCli(DH_CLI_BINARY, args, work_dir_);
   }
 
   std::string data_dir_;
