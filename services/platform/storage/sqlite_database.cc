@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -14,6 +16,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 
 namespace dienhinh::platform {
 namespace {
@@ -221,10 +225,27 @@ SqlRow DecodeRow(sqlite3_stmt* stmt, int columns) {
 
 class SqliteDatabase;
 
+// The savepoint each logical write transaction runs in, inside the group's outer transaction.
+constexpr char kSavepoint[] = "SAVEPOINT dh_logical";
+constexpr char kReleaseSavepoint[] = "RELEASE dh_logical";
+constexpr char kRollbackToSavepoint[] = "ROLLBACK TO dh_logical";
+
+// The logical write transactions that one outer transaction carries to one durable COMMIT.
+// Guarded by the database's mutex.
+struct CommitGroup {
+  int members = 0;  // logical transactions released into it, waiting for its COMMIT
+  absl::Time first_joined;  // when the first member began to wait
+  bool done = false;
+  absl::Status result;
+};
+
 class SqliteTransaction final : public Transaction {
  public:
-  SqliteTransaction(SqliteDatabase* owner, SqliteConnection* conn, TxMode mode)
-      : owner_(owner), conn_(conn), mode_(mode) {}
+  // `group` is null for a transaction that runs its own BEGIN ... COMMIT (kRead, ":memory:",
+  // group commit off).
+  SqliteTransaction(SqliteDatabase* owner, SqliteConnection* conn, TxMode mode,
+                    std::shared_ptr<CommitGroup> group)
+      : owner_(owner), conn_(conn), mode_(mode), group_(std::move(group)) {}
   ~SqliteTransaction() override { End(); }
 
   absl::StatusOr<std::vector<SqlRow>> Query(std::string_view sql,
@@ -268,15 +289,7 @@ class SqliteTransaction final : public Transaction {
     return absl::OkStatus();
   }
 
-  absl::Status Commit() override {
-    if (absl::Status usable = Usable(); !usable.ok()) {
-      End();
-      return usable;
-    }
-    absl::Status committed = conn_->Run("COMMIT");
-    End();  // after a failed COMMIT the transaction may still be open: roll it back
-    return committed;
-  }
+  absl::Status Commit() override;
 
   Dialect dialect() const override { return Dialect::kSqlite; }
 
@@ -336,21 +349,25 @@ class SqliteTransaction final : public Transaction {
     return absl::OkStatus();
   }
 
-  // Rolls back what is still open and hands the connection back.
+  // Rolls back what is still open (for a logical transaction: its savepoint only) and hands
+  // the connection back.
   void End();
 
   SqliteDatabase* owner_;
   SqliteConnection* conn_;
   const TxMode mode_;
+  std::shared_ptr<CommitGroup> group_;
   absl::Status failed_;
 };
 
 class SqliteDatabase final : public Database {
  public:
   static absl::StatusOr<std::unique_ptr<Database>> Open(std::string_view path,
-                                                        const DatabaseOptions& options);
+                                                        const DatabaseOptions& options,
+                                                        const SqliteGroupCommitOptions& group);
 
   absl::StatusOr<std::unique_ptr<Transaction>> Begin(TxMode mode) override {
+    if (mode == TxMode::kWrite && grouped_) return BeginLogicalWrite();
     const bool use_writer = mode == TxMode::kWrite || readers_.empty();
     SqliteConnection* conn = use_writer ? AcquireWriter() : AcquireReader();
     // IMMEDIATE takes the write lock now, so a conflict with another process shows here
@@ -361,11 +378,12 @@ class SqliteDatabase final : public Database {
       Release(conn);
       return begun;
     }
-    return std::make_unique<SqliteTransaction>(this, conn, mode);
+    return std::make_unique<SqliteTransaction>(this, conn, mode, nullptr);
   }
 
   Dialect dialect() const override { return Dialect::kSqlite; }
 
+  // Hands back a connection whose transaction ran its own BEGIN ... COMMIT.
   void Release(SqliteConnection* conn) {
     absl::MutexLock lock(&mu_);
     if (conn == writer_.get()) {
@@ -375,10 +393,116 @@ class SqliteDatabase final : public Database {
     }
   }
 
+  void CountOwnCommit() {
+    absl::MutexLock lock(&mu_);
+    ++stats_.logical_commits;
+    ++stats_.durable_commits;
+  }
+
+  // Called by the writer's holder once its logical transaction is released into the outer
+  // transaction: joins the group, hands the writer on (or commits the group when nobody
+  // waits) and returns the group's COMMIT result once it is known.
+  absl::Status JoinGroupAndWait(const std::shared_ptr<CommitGroup>& group) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (group->members++ == 0) group->first_joined = absl::Now();
+    }
+    HandBackWriter();
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(&group->done));
+    return group->result;
+  }
+
+  // Called by the writer's holder when SQLite rolled the outer transaction back under it:
+  // the group's members lost their work and learn it now; the next Begin opens a new one.
+  void AbandonGroup(const std::shared_ptr<CommitGroup>& group, const absl::Status& why) {
+    absl::MutexLock lock(&mu_);
+    if (group_ == group) group_ = nullptr;
+    group->done = true;
+    group->result = why;
+  }
+
+  // Called by the writer's holder when its logical transaction has ended, either way. Commits
+  // the outer transaction when no other logical transaction waits for the writer (or the
+  // group is full or old enough), then lets the writer go.
+  void HandBackWriter() {
+    std::shared_ptr<CommitGroup> group;
+    {
+      absl::MutexLock lock(&mu_);
+      group = group_;
+      const bool close = group != nullptr &&
+                         (writers_waiting_ == 0 || group->members >= max_group_ ||
+                          (group->members > 0 &&
+                           absl::Now() - group->first_joined >= max_group_delay_));
+      if (!close) {
+        writer_busy_ = false;
+        return;
+      }
+      group_ = nullptr;
+    }
+    // Still the writer's holder: nobody else touches the connection meanwhile.
+    absl::Status result;
+    if (group->members == 0) {
+      writer_->Run("ROLLBACK").IgnoreError();  // every transaction of it rolled back
+    } else {
+      result = writer_->Run("COMMIT");
+      if (!result.ok()) {
+        if (!sqlite3_get_autocommit(writer_->db())) writer_->Run("ROLLBACK").IgnoreError();
+        result = absl::Status(result.code(),
+                              absl::StrCat("the group commit of ", group->members,
+                                           " transactions failed: ", result.message()));
+      }
+    }
+    absl::MutexLock lock(&mu_);
+    if (result.ok() && group->members > 0) {
+      stats_.logical_commits += group->members;
+      ++stats_.durable_commits;
+    }
+    group->done = true;
+    group->result = result;
+    writer_busy_ = false;
+  }
+
+  SqliteCommitStats stats() {
+    absl::MutexLock lock(&mu_);
+    return stats_;
+  }
+
  private:
+  absl::StatusOr<std::unique_ptr<Transaction>> BeginLogicalWrite() {
+    SqliteConnection* conn = AcquireWriter();
+    std::shared_ptr<CommitGroup> group;
+    {
+      absl::MutexLock lock(&mu_);
+      group = group_;
+    }
+    if (group == nullptr) {
+      // A ROLLBACK that failed earlier may have left a transaction open: start clean.
+      if (!sqlite3_get_autocommit(conn->db())) conn->Run("ROLLBACK").IgnoreError();
+      // IMMEDIATE takes the write lock now, so a conflict with another process shows here
+      // (after busy_timeout) and never halfway through a body.
+      if (absl::Status begun = conn->Run("BEGIN IMMEDIATE"); !begun.ok()) {
+        HandBackWriter();
+        return begun;
+      }
+      group = std::make_shared<CommitGroup>();
+      absl::MutexLock lock(&mu_);
+      group_ = group;
+    }
+    if (absl::Status saved = conn->Run(kSavepoint); !saved.ok()) {
+      HandBackWriter();
+      return saved;
+    }
+    return std::make_unique<SqliteTransaction>(this, conn, TxMode::kWrite, std::move(group));
+  }
+
   SqliteConnection* AcquireWriter() {
-    auto writer_free = [this]() { return !writer_busy_; };
-    absl::MutexLock lock(&mu_, absl::Condition(&writer_free));
+    auto writer_free = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !writer_busy_; };
+    absl::MutexLock lock(&mu_);
+    // Counted while waiting: a committing transaction leaves the group open for the waiters.
+    ++writers_waiting_;
+    mu_.Await(absl::Condition(&writer_free));
+    --writers_waiting_;
     writer_busy_ = true;
     return writer_.get();
   }
@@ -394,20 +518,81 @@ class SqliteDatabase final : public Database {
   // Declared before the readers so that they close first and the writer, last, checkpoints.
   std::unique_ptr<SqliteConnection> writer_;
   std::vector<std::unique_ptr<SqliteConnection>> readers_;
+  // Whether kWrite transactions share outer transactions (see the header).
+  bool grouped_ = false;
+  int max_group_ = 1;
+  absl::Duration max_group_delay_;
   absl::Mutex mu_;
   bool writer_busy_ ABSL_GUARDED_BY(mu_) = false;
+  int writers_waiting_ ABSL_GUARDED_BY(mu_) = 0;
+  // The group of the open outer transaction; null when none is open.
+  std::shared_ptr<CommitGroup> group_ ABSL_GUARDED_BY(mu_);
+  SqliteCommitStats stats_ ABSL_GUARDED_BY(mu_);
   std::vector<SqliteConnection*> idle_readers_ ABSL_GUARDED_BY(mu_);
 };
 
+absl::Status SqliteTransaction::Commit() {
+  if (absl::Status usable = Usable(); !usable.ok()) {
+    End();
+    return usable;
+  }
+  if (group_ == nullptr) {
+    absl::Status committed = conn_->Run("COMMIT");
+    if (committed.ok() && mode_ == TxMode::kWrite) owner_->CountOwnCommit();
+    End();  // after a failed COMMIT the transaction may still be open: roll it back
+    return committed;
+  }
+  // A deferred foreign key would only be checked by the outer COMMIT and fail the whole
+  // group: refuse this transaction alone, as its own COMMIT would have.
+  int deferred = 0;
+  int unused = 0;
+  if (sqlite3_db_status(conn_->db(), SQLITE_DBSTATUS_DEFERRED_FKS, &deferred, &unused, 0) ==
+          SQLITE_OK &&
+      deferred > 0) {
+    absl::Status refused = Fail(absl::FailedPreconditionError(
+        "sqlite: FOREIGN KEY constraint failed (deferred, at commit)"));
+    End();
+    return refused;
+  }
+  if (absl::Status released = conn_->Run(kReleaseSavepoint); !released.ok()) {
+    Fail(released).IgnoreError();
+    End();
+    return released;
+  }
+  conn_ = nullptr;
+  const std::shared_ptr<CommitGroup> group = std::move(group_);
+  return owner_->JoinGroupAndWait(group);
+}
+
 void SqliteTransaction::End() {
   if (conn_ == nullptr) return;
-  if (!sqlite3_get_autocommit(conn_->db())) {
-    // A failed ROLLBACK leaves nothing better to do: SQLite rolls back when the
-    // connection's next BEGIN fails or the connection closes.
-    conn_->Run("ROLLBACK").IgnoreError();
+  if (group_ == nullptr) {
+    if (!sqlite3_get_autocommit(conn_->db())) {
+      // A failed ROLLBACK leaves nothing better to do: SQLite rolls back when the
+      // connection's next BEGIN fails or the connection closes.
+      conn_->Run("ROLLBACK").IgnoreError();
+    }
+    owner_->Release(conn_);
+    conn_ = nullptr;
+    return;
   }
-  owner_->Release(conn_);
+  if (sqlite3_get_autocommit(conn_->db())) {
+    // A failing statement made SQLite roll back the whole outer transaction (it may on
+    // SQLITE_FULL, IOERR, BUSY, NOMEM; RAISE(ROLLBACK) does): the work of the group's waiting
+    // members is gone too. Nothing of it was acknowledged; they may retry.
+    owner_->AbandonGroup(
+        group_, absl::AbortedError(absl::StrCat(
+                    "sqlite: another transaction's failure rolled back the shared commit: ",
+                    failed_.message())));
+  } else if (!conn_->Run(kRollbackToSavepoint).ok() || !conn_->Run(kReleaseSavepoint).ok()) {
+    conn_->Run("ROLLBACK").IgnoreError();
+    owner_->AbandonGroup(group_, absl::AbortedError(
+                                     "sqlite: a savepoint could not be rolled back, so the "
+                                     "shared commit was rolled back"));
+  }
   conn_ = nullptr;
+  group_.reset();
+  owner_->HandBackWriter();
 }
 
 absl::StatusOr<std::unique_ptr<SqliteConnection>> OpenConnection(const std::string& path,
@@ -449,8 +634,8 @@ absl::StatusOr<std::unique_ptr<SqliteConnection>> OpenConnection(const std::stri
   return conn;
 }
 
-absl::StatusOr<std::unique_ptr<Database>> SqliteDatabase::Open(std::string_view path,
-                                                               const DatabaseOptions& options) {
+absl::StatusOr<std::unique_ptr<Database>> SqliteDatabase::Open(
+    std::string_view path, const DatabaseOptions& options, const SqliteGroupCommitOptions& group) {
   if (path.empty()) return absl::InvalidArgumentError("sqlite: empty database path");
   const std::string file(path);
   const bool memory = file == ":memory:";
@@ -468,6 +653,11 @@ absl::StatusOr<std::unique_ptr<Database>> SqliteDatabase::Open(std::string_view 
       OpenConnection(file, /*writer=*/true, memory, options.sqlite_full_sync);
   if (!writer.ok()) return writer.status();
   db->writer_ = *std::move(writer);
+  // In memory, reads share the writer connection, so an open outer transaction would show
+  // them uncommitted work (and nothing is durable there anyway).
+  db->grouped_ = !memory && group.max_transactions > 1;
+  db->max_group_ = std::max(1, group.max_transactions);
+  db->max_group_delay_ = group.max_delay;
   // A private in-memory database is visible to one connection only: it has no readers.
   const int readers = memory ? 0 : std::max(1, options.pool_size);
   for (int i = 0; i < readers; ++i) {
@@ -485,9 +675,16 @@ absl::StatusOr<std::unique_ptr<Database>> SqliteDatabase::Open(std::string_view 
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Database>> OpenSqliteDatabase(std::string_view path,
-                                                             const DatabaseOptions& options) {
-  return SqliteDatabase::Open(path, options);
+absl::StatusOr<std::unique_ptr<Database>> OpenSqliteDatabase(
+    std::string_view path, const DatabaseOptions& options,
+    const SqliteGroupCommitOptions& group_commit) {
+  return SqliteDatabase::Open(path, options, group_commit);
+}
+
+std::optional<SqliteCommitStats> SqliteCommitStatsOf(Database& db) {
+  auto* sqlite = dynamic_cast<SqliteDatabase*>(&db);
+  if (sqlite == nullptr) return std::nullopt;
+  return sqlite->stats();
 }
 
 }  // namespace dienhinh::platform
