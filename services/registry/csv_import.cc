@@ -469,17 +469,18 @@ absl::Status ImportParser::OnRow(const CsvRow& row) {
 void ImportParser::ReadHeader(const CsvRow& row) {
   std::set<const ImportColumn*> seen;
   std::set<std::string> paths;
+  // Each alias folded once (folding is ICU work: once per alias and header cell, a wide
+  // header cost tens of milliseconds, which the fuzzer found).
+  std::map<std::string, const ImportColumn*> by_folded_alias;
+  for (const ImportColumn& column : *spec_) {
+    for (const std::string& alias : column.headers) by_folded_alias[FoldHeader(alias)] = &column;
+  }
   for (const std::string& raw : row.fields) {
     auto nfc = platform::NormalizeNfc(raw);
     std::string header = nfc.ok() ? *nfc : raw;
     headers_.push_back(header);
-    std::string folded = FoldHeader(header);
-    const ImportColumn* match = nullptr;
-    for (const ImportColumn& column : *spec_) {
-      for (const std::string& alias : column.headers) {
-        if (FoldHeader(alias) == folded) match = &column;
-      }
-    }
+    auto found = by_folded_alias.find(FoldHeader(header));
+    const ImportColumn* match = found == by_folded_alias.end() ? nullptr : found->second;
     if (match == nullptr) {
       std::vector<std::string> known;
       for (const ImportColumn& column : *spec_) known.push_back(column.headers[0]);
