@@ -23,6 +23,7 @@ struct EvaluationWorker::Work {
   FactRequest requested;     // every registry name asked for (found or not)
   int64_t registry_changes = 0;
   absl::Status failed;       // set when its facts could not be gathered
+  absl::Status outcome;      // how recording it went (RunOnce)
 };
 
 namespace {
@@ -152,102 +153,167 @@ absl::Status EvaluationWorker::Gather(std::vector<Work>& work) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::optional<v1::Evaluation>> EvaluationWorker::Record(Work& work, bool force,
-                                                                       const Within& within) {
-  std::optional<v1::Evaluation> recorded;
-  bool queued_dependents = false;
-  absl::Status status = RunInTransaction(*db_, TxMode::kWrite, [&](Transaction& tx) -> absl::Status {
-    recorded.reset();
-    queued_dependents = false;
-    auto stored = GetNomination(tx, work.nomination.name());
-    if (!stored.ok()) return stored.status();
-    // The nomination changed while its facts were gathered: its entry has a new generation and
-    // runs again with facts for what it is now.
-    if (!*stored || (*stored)->SerializeAsString() != work.nomination.SerializeAsString()) {
-      if (!work.from_queue) return absl::AbortedError("the nomination changed while it was being evaluated");
-      return absl::OkStatus();
-    }
-    if (work.nomination.state() != intake::v1::Nomination::STATE_SUBMITTED) {
-      if (!work.from_queue) {
-        return absl::FailedPreconditionError(absl::StrCat(work.nomination.name(), " is not submitted"));
-      }
-      return FinishEntry(tx, work.entry.nomination, work.entry.generation).status();
-    }
-    EvaluationFacts facts = work.facts;
-    auto reviews = LatestReviews(tx, work.nomination.name());
-    if (!reviews.ok()) return reviews.status();
-    facts.reviews = std::move(*reviews);
-    std::set<std::string> reads = work.requested.RegistryNames();
-    std::set<int> categories = DependencyCategories(*work.plan);
-    for (const std::string& unit : FactsNeeded(*work.plan, work.nomination, facts).dependency_units) {
-      reads.insert(DependencyReadKey(work.plan->name(), unit));
-      auto dependency = FindDependency(tx, work.plan->name(), unit, categories);
-      if (!dependency.ok()) return dependency.status();
-      if (*dependency) facts.dependencies[unit] = **dependency;
-    }
-    auto evaluation = Evaluate(*work.plan, work.nomination, facts);
-    if (!evaluation.ok()) {
-      // A nomination the plan cannot judge (another plan's category, no school year): nothing
-      // will change that but a new nomination event, which queues it again.
-      platform::LogWarning("cannot evaluate nomination", {{"nomination", work.nomination.name()},
-                                                          {"error", evaluation.status().ToString()}});
-      if (!work.from_queue) return evaluation.status();
-      return FinishEntry(tx, work.entry.nomination, work.entry.generation).status();
-    }
-    auto latest = LatestEvaluation(tx, work.nomination.name());
-    if (!latest.ok()) return latest.status();
-    if (force || !*latest || (*latest)->input_digest() != evaluation->input_digest()) {
-      *evaluation->mutable_trigger() = work.entry.trigger;
-      std::vector<BlockStanding> standings;
-      if (IsCollective(work.nomination)) {
-        for (int year : NominationYears(work.nomination)) {
-          auto record = facts.unit_records.find(UnitRecordName(work.nomination.nominee(), year));
-          if (record == facts.unit_records.end() || !record->second.has_block_standing()) continue;
-          const auto& s = record->second.block_standing();
-          if (s.group().empty()) continue;
-          standings.push_back({year, s.group(), s.rank(), s.group_size()});
-        }
-      }
-      if (absl::Status s = InsertEvaluation(tx, *evaluation, reads, standings); !s.ok()) return s;
-      platform::Event event;
-      auto* payload = event.mutable_evaluation_recorded();
-      *payload->mutable_evaluation() = *evaluation;
-      payload->set_previous_verdict(*latest ? (*latest)->verdict() : v1::VERDICT_UNSPECIFIED);
-      event.set_actor(work.entry.trigger.actor());
-      if (auto appended = events_->Append(tx, event); !appended.ok()) return appended.status();
-      // Leaders whose L4 waits on this unit follow its new version.
-      if (IsCollective(work.nomination)) {
-        v1::EvaluationTrigger dependent;
-        dependent.set_kind(v1::EvaluationTrigger::KIND_DEPENDENCY_CHANGED);
-        dependent.set_resource(evaluation->name());
-        auto queued = EnqueueReaders(tx, DependencyReadKey(work.plan->name(), work.nomination.nominee()), dependent);
-        if (!queued.ok()) return queued.status();
-        queued_dependents = *queued > 0;
-      }
-      recorded = *evaluation;
-    }
-    if (within) {
-      const v1::Evaluation& current = recorded ? *recorded : (*latest ? **latest : v1::Evaluation::default_instance());
-      if (absl::Status s = within(tx, current); !s.ok()) return s;
-    }
-    if (!work.from_queue) return absl::OkStatus();
-    auto changes = RegistryChanges(tx);
-    if (!changes.ok()) return changes.status();
-    if (*changes != work.registry_changes) {
-      // A registry change was applied while the facts were gathered; it may concern a record
-      // this evaluation did not yet know it reads. Run again with fresh facts, and say that a
-      // record change is why (which record is not known here: only that one changed).
-      v1::EvaluationTrigger again;
-      again.set_kind(v1::EvaluationTrigger::KIND_RECORD_CHANGED);
-      again.set_reason("a registry change was applied while the previous evaluation gathered its facts");
-      return Enqueue(tx, work.entry.nomination, again);
+namespace {
+
+void LogRecorded(const v1::Evaluation& recorded) {
+  platform::LogInfo("evaluation recorded",
+                    {{"evaluation", recorded.name()},
+                     {"verdict", v1::Verdict_Name(recorded.verdict())},
+                     {"trigger", v1::EvaluationTrigger::Kind_Name(recorded.trigger().kind())}});
+}
+
+}  // namespace
+
+absl::Status EvaluationWorker::RecordIn(Transaction& tx, Work& work, bool force, const Within& within,
+                                        Recorded& out) {
+  out = Recorded();
+  std::optional<v1::Evaluation>& recorded = out.evaluation;
+  auto stored = GetNomination(tx, work.nomination.name());
+  if (!stored.ok()) return stored.status();
+  // The nomination changed while its facts were gathered: its entry has a new generation and
+  // runs again with facts for what it is now.
+  if (!*stored || (*stored)->SerializeAsString() != work.nomination.SerializeAsString()) {
+    if (!work.from_queue) return absl::AbortedError("the nomination changed while it was being evaluated");
+    return absl::OkStatus();
+  }
+  if (work.nomination.state() != intake::v1::Nomination::STATE_SUBMITTED) {
+    if (!work.from_queue) {
+      return absl::FailedPreconditionError(absl::StrCat(work.nomination.name(), " is not submitted"));
     }
     return FinishEntry(tx, work.entry.nomination, work.entry.generation).status();
-  });
-  if (!status.ok()) return status;
+  }
+  EvaluationFacts facts = work.facts;
+  auto reviews = LatestReviews(tx, work.nomination.name());
+  if (!reviews.ok()) return reviews.status();
+  facts.reviews = std::move(*reviews);
+  std::set<std::string> reads = work.requested.RegistryNames();
+  std::set<int> categories = DependencyCategories(*work.plan);
+  for (const std::string& unit : FactsNeeded(*work.plan, work.nomination, facts).dependency_units) {
+    reads.insert(DependencyReadKey(work.plan->name(), unit));
+    auto dependency = FindDependency(tx, work.plan->name(), unit, categories);
+    if (!dependency.ok()) return dependency.status();
+    if (*dependency) facts.dependencies[unit] = **dependency;
+  }
+  auto evaluation = Evaluate(*work.plan, work.nomination, facts);
+  if (!evaluation.ok()) {
+    // A nomination the plan cannot judge (another plan's category, no school year): nothing
+    // will change that but a new nomination event, which queues it again.
+    platform::LogWarning("cannot evaluate nomination", {{"nomination", work.nomination.name()},
+                                                        {"error", evaluation.status().ToString()}});
+    if (!work.from_queue) return evaluation.status();
+    return FinishEntry(tx, work.entry.nomination, work.entry.generation).status();
+  }
+  auto latest = LatestEvaluation(tx, work.nomination.name());
+  if (!latest.ok()) return latest.status();
+  if (force || !*latest || (*latest)->input_digest() != evaluation->input_digest()) {
+    *evaluation->mutable_trigger() = work.entry.trigger;
+    std::vector<BlockStanding> standings;
+    if (IsCollective(work.nomination)) {
+      for (int year : NominationYears(work.nomination)) {
+        auto record = facts.unit_records.find(UnitRecordName(work.nomination.nominee(), year));
+        if (record == facts.unit_records.end() || !record->second.has_block_standing()) continue;
+        const auto& s = record->second.block_standing();
+        if (s.group().empty()) continue;
+        standings.push_back({year, s.group(), s.rank(), s.group_size()});
+      }
+    }
+    if (absl::Status s = InsertEvaluation(tx, *evaluation, reads, standings); !s.ok()) return s;
+    platform::Event event;
+    auto* payload = event.mutable_evaluation_recorded();
+    *payload->mutable_evaluation() = *evaluation;
+    payload->set_previous_verdict(*latest ? (*latest)->verdict() : v1::VERDICT_UNSPECIFIED);
+    event.set_actor(work.entry.trigger.actor());
+    if (auto appended = events_->Append(tx, event); !appended.ok()) return appended.status();
+    // Leaders whose L4 waits on this unit follow its new version.
+    if (IsCollective(work.nomination)) {
+      v1::EvaluationTrigger dependent;
+      dependent.set_kind(v1::EvaluationTrigger::KIND_DEPENDENCY_CHANGED);
+      dependent.set_resource(evaluation->name());
+      auto queued = EnqueueReaders(tx, DependencyReadKey(work.plan->name(), work.nomination.nominee()), dependent);
+      if (!queued.ok()) return queued.status();
+      out.queued_dependents = *queued > 0;
+    }
+    recorded = *evaluation;
+  }
+  if (within) {
+    const v1::Evaluation& current = recorded ? *recorded : (*latest ? **latest : v1::Evaluation::default_instance());
+    if (absl::Status s = within(tx, current); !s.ok()) return s;
+  }
+  if (!work.from_queue) return absl::OkStatus();
+  auto changes = RegistryChanges(tx);
+  if (!changes.ok()) return changes.status();
+  if (*changes != work.registry_changes) {
+    // A registry change was applied while the facts were gathered; it may concern a record
+    // this evaluation did not yet know it reads. Run again with fresh facts, and say that a
+    // record change is why (which record is not known here: only that one changed).
+    v1::EvaluationTrigger again;
+    again.set_kind(v1::EvaluationTrigger::KIND_RECORD_CHANGED);
+    again.set_reason("a registry change was applied while the previous evaluation gathered its facts");
+    return Enqueue(tx, work.entry.nomination, again);
+  }
+  return FinishEntry(tx, work.entry.nomination, work.entry.generation).status();
+}
+
+void EvaluationWorker::AfterCommit(bool recorded, bool queued_dependents) {
   if (recorded) events_->Notify();
   if (queued_dependents) Wake();
-  return recorded;
+}
+
+absl::StatusOr<std::optional<v1::Evaluation>> EvaluationWorker::Record(Work& work, bool force,
+                                                                       const Within& within) {
+  Recorded recorded;
+  absl::Status status = RunInTransaction(*db_, TxMode::kWrite, [&](Transaction& tx) {
+    return RecordIn(tx, work, force, within, recorded);
+  });
+  if (!status.ok()) return status;
+  AfterCommit(recorded.evaluation.has_value(), recorded.queued_dependents);
+  return recorded.evaluation;
+}
+
+void EvaluationWorker::RecordBatch(const std::vector<Work*>& batch) {
+  size_t next = 0;
+  while (next < batch.size()) {
+    size_t end = next;  // after the body: one past the last item recorded, or the failing one
+    std::vector<Recorded> recorded;
+    absl::Status committed = RunInTransaction(*db_, TxMode::kWrite, [&](Transaction& tx) {
+      end = next;
+      recorded.clear();
+      absl::Time close_at = absl::Now() + options_.record_batch_time;
+      while (end < batch.size()) {
+        recorded.emplace_back();
+        if (absl::Status s = RecordIn(tx, *batch[end], /*force=*/false, nullptr, recorded.back()); !s.ok()) {
+          return s;
+        }
+        ++end;
+        if (absl::Now() >= close_at) break;
+      }
+      return absl::OkStatus();
+    });
+    if (committed.ok()) {
+      bool any_recorded = false, any_dependents = false;
+      for (size_t i = next; i < end; ++i) {
+        const Recorded& r = recorded[i - next];
+        batch[i]->outcome = absl::OkStatus();
+        if (r.evaluation) LogRecorded(*r.evaluation);
+        any_recorded = any_recorded || r.evaluation.has_value();
+        any_dependents = any_dependents || r.queued_dependents;
+      }
+      AfterCommit(any_recorded, any_dependents);
+      next = end;
+      continue;
+    }
+    // Rolled back, nothing of it recorded. The items up to the failing one (or, when the commit
+    // failed, the whole transaction's) are recorded again one per transaction, so a failure
+    // belongs to its own item, which RunOnce then puts off or drops alone.
+    size_t through = std::min(end + 1, batch.size());
+    platform::LogWarning("evaluation batch not recorded; recording one by one",
+                         {{"nominations", static_cast<int64_t>(through - next)}, {"error", committed.ToString()}});
+    for (; next < through; ++next) {
+      auto r = Record(*batch[next], /*force=*/false, nullptr);
+      batch[next]->outcome = r.status();
+      if (r.ok() && *r) LogRecorded(**r);
+    }
+  }
 }
 
 int EvaluationWorker::RunOnce() {
@@ -287,18 +353,14 @@ int EvaluationWorker::RunOnce() {
   }
   if (work.empty()) return 0;
   absl::Status gathered = Gather(work);
+  std::vector<Work*> ready;
   for (Work& w : work) {
-    absl::Status outcome = w.failed.ok() ? gathered : w.failed;
-    if (outcome.ok()) {
-      auto recorded = Record(w, /*force=*/false, nullptr);
-      outcome = recorded.status();
-      if (recorded.ok() && *recorded) {
-        platform::LogInfo("evaluation recorded",
-                          {{"evaluation", (*recorded)->name()},
-                           {"verdict", v1::Verdict_Name((*recorded)->verdict())},
-                           {"trigger", v1::EvaluationTrigger::Kind_Name((*recorded)->trigger().kind())}});
-      }
-    }
+    w.outcome = w.failed.ok() ? gathered : w.failed;
+    if (w.outcome.ok()) ready.push_back(&w);
+  }
+  RecordBatch(ready);
+  for (Work& w : work) {
+    const absl::Status& outcome = w.outcome;
     if (outcome.ok()) continue;
     absl::Status handled = RunInTransaction(*db_, TxMode::kWrite, [&](Transaction& tx) -> absl::Status {
       if (Transient(outcome)) {

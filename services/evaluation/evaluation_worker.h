@@ -1,10 +1,13 @@
 // Evaluates the nominations waiting in the queue, in batches, in the background: gathers their
 // facts from the registry (one round of BatchGet calls for the whole batch, a second for what the
-// first revealed: the units individuals worked in or headed), then, one transaction per
-// nomination, reads its reviews and dependencies, runs the engine and records a new version when
-// the input digest differs from the latest one's, with its EvaluationRecorded event. A new
-// version of a collective's evaluation queues the leaders whose L4 waits on it, so they follow
-// without anyone asking.
+// first revealed: the units individuals worked in or headed), then, for each nomination, reads its
+// reviews and dependencies, runs the engine and records a new version when the input digest
+// differs from the latest one's, with its EvaluationRecorded event. The batch's nominations are
+// recorded together in one transaction (one commit, one fsync; closed early after
+// record_batch_time so the writer is not held long); if that transaction fails, each nomination
+// is recorded again in a transaction of its own, so one failure is put off or dropped alone.
+// A new version of a collective's evaluation queues the leaders whose L4 waits on it, so they
+// follow without anyone asking.
 //
 // Nothing is lost on a crash: an entry leaves the queue only in the transaction that recorded
 // its evaluation, and only if nothing asked again meanwhile (its generation is unchanged and no
@@ -33,7 +36,11 @@ namespace dienhinh::evaluation {
 class EvaluationWorker {
  public:
   struct Options {
-    int batch_size = 50;
+    // Nominations taken from the queue at once: their facts are fetched together and their
+    // evaluations recorded together.
+    int batch_size = 200;
+    // A transaction recording a batch takes no more nominations once open this long.
+    absl::Duration record_batch_time = absl::Milliseconds(50);
     absl::Duration poll_interval = absl::Milliseconds(200);
     absl::Duration min_backoff = absl::Milliseconds(200);
     absl::Duration max_backoff = absl::Seconds(30);
@@ -64,11 +71,24 @@ class EvaluationWorker {
 
  private:
   struct Work;
+  // What recording one item did, known once its transaction commits.
+  struct Recorded {
+    std::optional<v1::Evaluation> evaluation;  // the new version, if one was made
+    bool queued_dependents = false;            // leaders queued behind a collective's version
+  };
 
   // Gathers the registry facts of every work item, in rounds of batched calls.
   absl::Status Gather(std::vector<Work>& work);
+  // Evaluates and records one item inside `tx`.
+  absl::Status RecordIn(Transaction& tx, Work& work, bool force, const Within& within, Recorded& out);
   // Evaluates and records one item in one transaction; the recorded version, if any.
   absl::StatusOr<std::optional<v1::Evaluation>> Record(Work& work, bool force, const Within& within);
+  // Records queued items (facts gathered) in as few transactions as record_batch_time allows,
+  // setting each item's outcome.
+  void RecordBatch(const std::vector<Work*>& batch);
+  // After a commit that recorded versions: wakes the feed's tail and, for queued leaders, the
+  // worker itself.
+  void AfterCommit(bool recorded, bool queued_dependents);
   void Loop();
 
   platform::Database* db_;

@@ -60,7 +60,8 @@ void EventConsumer::Start() {
     absl::MutexLock lock(&mutex_);
     stopping_ = false;
   }
-  if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
+  if (!receive_thread_.joinable()) receive_thread_ = std::thread([this] { Receive(); });
+  if (!apply_thread_.joinable()) apply_thread_ = std::thread([this] { ApplyReceived(); });
 }
 
 void EventConsumer::Stop() {
@@ -69,7 +70,13 @@ void EventConsumer::Stop() {
     stopping_ = true;
     if (context_ != nullptr) context_->TryCancel();
   }
-  if (thread_.joinable()) thread_.join();
+  if (receive_thread_.joinable()) receive_thread_.join();
+  if (apply_thread_.joinable()) apply_thread_.join();
+  // What was received and not applied is read again from the stored cursor on a restart;
+  // kept here, it would be applied twice.
+  absl::MutexLock lock(&mutex_);
+  received_.clear();
+  applying_ = 0;
 }
 
 int64_t EventConsumer::cursor() {
@@ -93,6 +100,11 @@ bool EventConsumer::WaitForCursor(int64_t sequence, absl::Duration timeout) {
     return cursor_ >= sequence;
   };
   return mutex_.AwaitWithTimeout(absl::Condition(&reached), timeout);
+}
+
+void EventConsumer::SetCursor(int64_t sequence) {
+  absl::MutexLock lock(&mutex_);
+  cursor_ = sequence;
 }
 
 bool EventConsumer::Sleep(absl::Duration d) {
@@ -153,18 +165,92 @@ bool EventConsumer::Apply(const Event& event) {
     if (!Sleep(backoff)) return false;
     backoff = std::min(backoff * 2, options_.max_backoff);
   }
-  absl::MutexLock lock(&mutex_);
-  cursor_ = event.sequence();
+  SetCursor(event.sequence());
   return true;
 }
 
-void EventConsumer::Run() {
+bool EventConsumer::ApplyBatch(const std::vector<Event>& batch) {
+  size_t next = 0;
+  while (next < batch.size()) {
+    if (next > 0) {
+      absl::MutexLock lock(&mutex_);
+      if (stopping_) return false;
+    }
+    // One event alone takes the one-event path: nothing to gain, and its errors are handled
+    // there anyway.
+    if (batch.size() - next == 1) return Apply(batch[next]);
+    size_t end = next;  // after the body: one past the last event applied, or the failing one
+    absl::Status committed = RunInTransaction(*db_, TxMode::kWrite, [&](Transaction& tx) {
+      end = next;
+      absl::Time close_at = absl::Now() + options_.max_batch_time;
+      while (end < batch.size()) {
+        if (absl::Status handled = handler_(tx, batch[end]); !handled.ok()) return handled;
+        ++end;
+        if (absl::Now() >= close_at) break;
+      }
+      return StoreCursor(tx, options_.name, batch[end - 1].sequence());
+    });
+    if (committed.ok()) {
+      if (options_.after_commit) options_.after_commit();
+      SetCursor(batch[end - 1].sequence());
+      next = end;
+      continue;
+    }
+    // Rolled back, nothing of it applied. When a handler failed, `end` is that event; when the
+    // cursor or the commit failed, it is one past the transaction's last event. Either way the
+    // events up to it are applied again one per transaction, so the failing one is retried or
+    // parked on its own exactly as a lone event would be; then batching resumes.
+    size_t through = std::min(end + 1, batch.size());
+    LogWarning("event batch not applied; applying its events one per transaction",
+               {{"consumer", options_.name}, {"first_sequence", batch[next].sequence()},
+                {"last_sequence", batch[through - 1].sequence()},
+                {"error", committed.ToString()}});
+    for (; next < through; ++next) {
+      if (!Apply(batch[next])) return false;
+    }
+  }
+  return true;
+}
+
+void EventConsumer::ApplyReceived() {
+  const size_t max_batch = static_cast<size_t>(std::max(1, options_.max_batch));
+  while (true) {
+    std::vector<Event> batch;
+    {
+      absl::MutexLock lock(&mutex_);
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+        return stopping_ || !received_.empty();
+      };
+      mutex_.Await(absl::Condition(&ready));
+      if (stopping_) return;
+      size_t n = std::min(received_.size(), max_batch);
+      batch.reserve(n);
+      for (size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(received_.front()));
+        received_.pop_front();
+      }
+      applying_ = n;
+    }
+    bool applied = ApplyBatch(batch);
+    absl::MutexLock lock(&mutex_);
+    applying_ = 0;
+    if (!applied) return;
+  }
+}
+
+void EventConsumer::Receive() {
   auto stub = ::dienhinh::events::v1::EventFeed::NewStub(channel_);
   absl::BitGen jitter;
   absl::Duration backoff = options_.min_backoff;
   while (true) {
     {
+      // Resume from the stored cursor once everything received earlier has been applied
+      // (or given up): the stored cursor is then the truth.
       absl::MutexLock lock(&mutex_);
+      auto drained = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+        return stopping_ || (received_.empty() && applying_ == 0);
+      };
+      mutex_.Await(absl::Condition(&drained));
       if (stopping_) return;
     }
     auto stored = LoadCursor();
@@ -176,10 +262,7 @@ void EventConsumer::Run() {
       continue;
     }
     int64_t after = *stored;
-    {
-      absl::MutexLock lock(&mutex_);
-      cursor_ = after;
-    }
+    SetCursor(after);
 
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() +
@@ -196,6 +279,7 @@ void EventConsumer::Run() {
     ::dienhinh::events::v1::SubscribeRequest request;
     request.set_after_sequence(after);
     auto reader = stub->Subscribe(&context, request);
+    const size_t capacity = 2 * static_cast<size_t>(std::max(1, options_.max_batch));
     Event event;
     bool stopped = false;
     bool received = false;
@@ -209,11 +293,19 @@ void EventConsumer::Run() {
         backoff = options_.min_backoff;
       }
       if (event.sequence() <= after) continue;  // already applied (a replay after reconnect)
-      if (!Apply(event)) {
+      after = event.sequence();
+      // Read ahead by up to two batches: the next batch gathers while one is applied, and a
+      // slow applier holds the stream back (gRPC's flow control) rather than memory growing.
+      absl::MutexLock lock(&mutex_);
+      auto room = [this, capacity]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+        return stopping_ || received_.size() < capacity;
+      };
+      mutex_.Await(absl::Condition(&room));
+      if (stopping_) {
         stopped = true;
         break;
       }
-      after = event.sequence();
+      received_.push_back(std::move(event));
     }
     if (stopped) context.TryCancel();
     grpc::Status status = reader->Finish();

@@ -1,6 +1,8 @@
 // A consumer process for the crash test (event_crash_test.cc): follows a feed and records each
 // event in the `applied` table, slowly, until it is killed.
-//   event_consumer_probe TARGET DATABASE_URL DELAY_MICROS
+//   event_consumer_probe TARGET DATABASE_URL DELAY_MICROS [MAX_BATCH]
+// With MAX_BATCH, batches hold that many events (what has arrived, up to it) whatever time they
+// take, so a kill lands inside a batch's transaction; without, the consumer's defaults.
 #include <cstdio>
 #include <cstdlib>
 
@@ -9,8 +11,8 @@
 
 int main(int argc, char** argv) {
   using namespace dienhinh::platform;
-  if (argc != 4) {
-    std::fprintf(stderr, "usage: %s TARGET DATABASE_URL DELAY_MICROS\n", argv[0]);
+  if (argc != 4 && argc != 5) {
+    std::fprintf(stderr, "usage: %s TARGET DATABASE_URL DELAY_MICROS [MAX_BATCH]\n", argv[0]);
     return 2;
   }
   DatabaseOptions db_options;
@@ -24,6 +26,10 @@ int main(int argc, char** argv) {
   EventConsumer::Options options;
   options.name = "probe";
   options.target = argv[1];
+  if (argc == 5) {
+    options.max_batch = std::atoi(argv[4]);
+    options.max_batch_time = absl::Hours(1);
+  }
   EventConsumer consumer(db->get(), options, [delay](Transaction& tx, const Event& event) {
     absl::SleepFor(absl::Microseconds(delay));
     return tx.Execute("INSERT INTO applied (sequence, marker) VALUES (?, ?)",

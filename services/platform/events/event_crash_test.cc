@@ -1,5 +1,6 @@
 // A consumer process killed with SIGKILL in the middle of a stream, then started again,
-// applies every event exactly once: its cursor commits with each event's effect.
+// applies every event exactly once: its cursor commits with each event's effect, also when the
+// kill lands inside a batch of events applied in one transaction.
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -23,8 +24,10 @@ namespace {
 
 using testing::Backend;
 
-pid_t StartProbe(const std::string& target, const std::string& url) {
+// `max_batch` empty for the consumer's default batching.
+pid_t StartProbe(const std::string& target, const std::string& url, const std::string& max_batch) {
   std::vector<std::string> args = {DH_EVENT_CONSUMER_PROBE, target, url, "2000"};
+  if (!max_batch.empty()) args.push_back(max_batch);
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -50,9 +53,22 @@ bool WaitForStoredCursor(Database& db, int64_t at_least, absl::Duration timeout)
   return false;
 }
 
-class EventCrashTest : public ::testing::TestWithParam<Backend> {};
+class EventCrashTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void KillThreeTimesThenFinish(const std::string& max_batch);
+};
 
 TEST_P(EventCrashTest, KilledConsumerResumesAndAppliesEveryEventExactlyOnce) {
+  KillThreeTimesThenFinish("");
+}
+
+// Batches of 25 events at 2 ms each: every kill lands inside a batch's open transaction (the
+// 50 ms of handler calls before its commit), whose events must then be applied again, once.
+TEST_P(EventCrashTest, KilledInsideABatchAppliesNothingTwiceAndLosesNothing) {
+  KillThreeTimesThenFinish("25");
+}
+
+void EventCrashTest::KillThreeTimesThenFinish(const std::string& max_batch) {
   DH_OPEN_TEST_DATABASE_OR_SKIP(producer, Backend::kSqlite);
   DH_OPEN_TEST_DATABASE_OR_SKIP(consumer, GetParam());
   ASSERT_TRUE(Migrate(*producer.db, EventMigrations()).ok());
@@ -85,14 +101,14 @@ TEST_P(EventCrashTest, KilledConsumerResumesAndAppliesEveryEventExactlyOnce) {
 
   // Kill it three times at different points, then let it finish.
   for (int64_t kill_after : {40, 120, 250}) {
-    pid_t pid = StartProbe(target, consumer.url);
+    pid_t pid = StartProbe(target, consumer.url, max_batch);
     ASSERT_TRUE(WaitForStoredCursor(*consumer.db, kill_after, absl::Seconds(20)))
         << "cursor " << StoredCursor(*consumer.db);
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
     EXPECT_LT(StoredCursor(*consumer.db), kEvents) << "the kill should land mid-stream";
   }
-  pid_t pid = StartProbe(target, consumer.url);
+  pid_t pid = StartProbe(target, consumer.url, max_batch);
   bool finished = WaitForStoredCursor(*consumer.db, kEvents, absl::Seconds(30));
   kill(pid, SIGKILL);
   waitpid(pid, nullptr, 0);

@@ -1,6 +1,7 @@
 // The event machinery end to end on a real server at 127.0.0.1:0, on both backends: the
 // outbox is transactional, the feed replays and follows, the consumer applies every event
-// exactly once across stops, upstream outages and concurrent writers.
+// exactly once across stops, upstream outages and concurrent writers, in batches that fall back
+// to one event per transaction when one of their events fails.
 #include <atomic>
 #include <map>
 #include <thread>
@@ -9,6 +10,7 @@
 
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "services/platform/events/event_consumer.h"
 #include "services/platform/events/event_feed_service.h"
@@ -110,12 +112,20 @@ class EventFeedTest : public ::testing::TestWithParam<Backend> {
     }
   }
 
-  EventConsumer& NewConsumer(EventConsumer::Handler handler = RecordApplied) {
+  EventConsumer::Options ConsumerOptions() {
     EventConsumer::Options options;
     options.name = "registry@test-site";
     options.target = absl::StrCat("127.0.0.1:", port_);
     options.min_backoff = absl::Milliseconds(20);
     options.max_backoff = absl::Milliseconds(200);
+    return options;
+  }
+
+  EventConsumer& NewConsumer(EventConsumer::Handler handler = RecordApplied) {
+    return NewConsumer(ConsumerOptions(), std::move(handler));
+  }
+
+  EventConsumer& NewConsumer(const EventConsumer::Options& options, EventConsumer::Handler handler) {
     consumers_.push_back(
         std::make_unique<EventConsumer>(consumer_.db.get(), options, std::move(handler)));
     consumers_.back()->Start();
@@ -165,12 +175,11 @@ TEST_P(EventFeedTest, ReplaysFromTheCursorThenFollowsLive) {
   for (const auto& [marker, times] : counts) EXPECT_EQ(times, 1) << marker;
 }
 
-TEST_P(EventFeedTest, AfterCommitIsCalledOncePerAppliedEvent) {
+TEST_P(EventFeedTest, AfterCommitIsCalledOncePerCommitWhichIsPerEventWithoutBatches) {
   Publish("e", 25);
   std::atomic<int> calls{0};
-  EventConsumer::Options options;
-  options.name = "registry@test-site";
-  options.target = absl::StrCat("127.0.0.1:", port_);
+  EventConsumer::Options options = ConsumerOptions();
+  options.max_batch = 1;
   options.after_commit = [&calls] { ++calls; };
   EventConsumer consumer(consumer_.db.get(), options, RecordApplied);
   consumer.Start();
@@ -186,7 +195,9 @@ TEST_P(EventFeedTest, ConsumerStoppedMidStreamResumesExactlyOnce) {
     absl::SleepFor(absl::Microseconds(300));
     return RecordApplied(tx, event);
   };
-  EventConsumer& first = NewConsumer(slow);
+  EventConsumer::Options small_batches = ConsumerOptions();
+  small_batches.max_batch = 10;
+  EventConsumer& first = NewConsumer(small_batches, slow);
   ASSERT_TRUE(first.WaitForCursor(50, absl::Seconds(10)));
   first.Stop();
   int64_t stopped_at = first.cursor();
@@ -228,6 +239,77 @@ TEST_P(EventFeedTest, AnEventThatCanNeverApplyIsParkedAndTheFeedGoesOn) {
   ASSERT_TRUE(parked.ok());
   ASSERT_EQ(parked->size(), 1u);
   EXPECT_EQ((*parked)[0].Int(0), 3);
+}
+
+// Events that arrive together are applied in one transaction; when the 7th of 20 can never
+// apply, the batch holding it is rolled back, its events up to that one are applied again one
+// per transaction (the 7th is parked as a dead letter, exactly as a lone event would be), and
+// the rest goes on in a batch. Nothing is applied twice, nothing is lost.
+TEST_P(EventFeedTest, ABatchWithAnEventThatCanNeverApplyParksItAndAppliesTheRestOnce) {
+  Publish("e", 20);
+  absl::Mutex mutex;
+  std::map<std::string, int> handled;  // marker -> handler calls
+  std::atomic<int> commits{0};
+  EventConsumer::Options options = ConsumerOptions();
+  options.max_batch = 50;
+  options.max_batch_time = absl::Seconds(30);
+  options.after_commit = [&commits] { ++commits; };
+  auto handler = [&](Transaction& tx, const Event& event) -> absl::Status {
+    {
+      absl::MutexLock lock(&mutex);
+      ++handled[event.request_id()];
+    }
+    // The first event is applied while the other 19 arrive: they then make one batch.
+    if (event.request_id() == "e0") absl::SleepFor(absl::Milliseconds(500));
+    if (event.request_id() == "e6") return absl::InvalidArgumentError("unknown payload");
+    return RecordApplied(tx, event);
+  };
+  EventConsumer& consumer = NewConsumer(options, handler);
+  bool caught_up = consumer.WaitForCursor(20, absl::Seconds(20));
+  consumer.Stop();  // the handler refers to this test's locals
+  ASSERT_TRUE(caught_up) << consumer.cursor();
+
+  auto counts = AppliedCounts(*consumer_.db);
+  EXPECT_EQ(counts.size(), 19u);
+  EXPECT_EQ(counts.count("e6"), 0u);
+  for (const auto& [marker, times] : counts) EXPECT_EQ(times, 1) << marker;
+  auto tx = consumer_.db->Begin(TxMode::kRead);
+  ASSERT_TRUE(tx.ok());
+  auto parked = (*tx)->Query("SELECT sequence FROM consumer_dead_letters");
+  ASSERT_TRUE(parked.ok());
+  ASSERT_EQ(parked->size(), 1u);
+  EXPECT_EQ((*parked)[0].Int(0), 7);
+  EXPECT_EQ(consumer.dead_letters(), 1);
+  // Batches were committed (fewer commits than events), and the 7th was tried in its batch and
+  // again alone.
+  EXPECT_LT(commits.load(), 19);
+  absl::MutexLock lock(&mutex);
+  EXPECT_GE(handled["e6"], 2);
+  EXPECT_EQ(handled["e19"], 1) << "the events after the parked one went on in a batch, once";
+}
+
+// A failure that passes (UNAVAILABLE once) inside a batch: the batch is applied again, event by
+// event, and everything lands once, nothing parked.
+TEST_P(EventFeedTest, ABatchWithATransientFailureAppliesEveryEventOnce) {
+  Publish("e", 20);
+  std::atomic<bool> failed_once{false};
+  EventConsumer::Options options = ConsumerOptions();
+  options.max_batch_time = absl::Seconds(30);
+  auto handler = [&](Transaction& tx, const Event& event) -> absl::Status {
+    if (event.request_id() == "e0") absl::SleepFor(absl::Milliseconds(300));
+    if (event.request_id() == "e6" && !failed_once.exchange(true)) {
+      return absl::UnavailableError("try again");
+    }
+    return RecordApplied(tx, event);
+  };
+  EventConsumer& consumer = NewConsumer(options, handler);
+  bool caught_up = consumer.WaitForCursor(20, absl::Seconds(20));
+  consumer.Stop();  // the handler refers to this test's locals
+  ASSERT_TRUE(caught_up) << consumer.cursor();
+  auto counts = AppliedCounts(*consumer_.db);
+  EXPECT_EQ(counts.size(), 20u);
+  for (const auto& [marker, times] : counts) EXPECT_EQ(times, 1) << marker;
+  EXPECT_EQ(consumer.dead_letters(), 0);
 }
 
 // Writers whose transactions commit out of the order in which they appended: a consumer
