@@ -145,7 +145,7 @@ class Loader:
         def requests():
             yield import_pb2.ImportRecordsRequest(header=import_pb2.ImportRecordsHeader(
                 kind=kind, request_id=str(uuid.uuid4()), file_name=file_name,
-                validate_only=self.validate_only))
+                validate_only=self.validate_only, file_bytes=os.path.getsize(path)))
             with open(path, "rb") as f:
                 while True:
                     chunk = f.read(CHUNK_BYTES)

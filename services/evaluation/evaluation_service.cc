@@ -146,8 +146,16 @@ void EvaluationService::AddConsumers(const std::string& intake_address, const st
   runtime_->AddConsumer("registry", registry_address, ApplyRegistryEvent);
 }
 
+template <typename Request, typename Response>
+grpc::ServerUnaryReactor* EvaluationService::OnWorkers(grpc::CallbackServerContext* context,
+                                                       const Request* request, Response* response) {
+  return platform::ReplyAuthenticated(
+      context, runtime_->authenticator(), runtime_->workers(),
+      [this, request, response](const Caller& caller) { return Answer(caller, request, response); });
+}
+
 // ---------------------------------------------------------------------------------------------
-// Plans.
+// Plans: in memory, answered on gRPC's thread.
 
 grpc::ServerUnaryReactor* EvaluationService::GetPlan(grpc::CallbackServerContext* context,
                                                      const v1::GetPlanRequest* request, v1::Plan* response) {
@@ -209,91 +217,100 @@ absl::StatusOr<v1::Evaluation> ReadEvaluation(platform::Database& db, const Call
 grpc::ServerUnaryReactor* EvaluationService::GetEvaluation(grpc::CallbackServerContext* context,
                                                            const v1::GetEvaluationRequest* request,
                                                            v1::Evaluation* response) {
-  auto caller = runtime_->authenticator().Authenticate(*context);
-  if (!caller.ok()) return platform::Reply(context, caller.status());
-  auto evaluation = ReadEvaluation(runtime_->db(), *caller, request->name());
-  if (!evaluation.ok()) return platform::Reply(context, evaluation.status());
+  return OnWorkers(context, request, response);
+}
+
+absl::Status EvaluationService::Answer(const Caller& caller, const v1::GetEvaluationRequest* request,
+                                       v1::Evaluation* response) {
+  auto evaluation = ReadEvaluation(runtime_->db(), caller, request->name());
+  if (!evaluation.ok()) return evaluation.status();
   *response = std::move(*evaluation);
-  return platform::Reply(context, absl::OkStatus());
+  return absl::OkStatus();
 }
 
 grpc::ServerUnaryReactor* EvaluationService::ListEvaluations(grpc::CallbackServerContext* context,
                                                              const v1::ListEvaluationsRequest* request,
                                                              v1::ListEvaluationsResponse* response) {
-  auto caller = runtime_->authenticator().Authenticate(*context);
-  if (!caller.ok()) return platform::Reply(context, caller.status());
+  return OnWorkers(context, request, response);
+}
+
+absl::Status EvaluationService::Answer(const Caller& caller, const v1::ListEvaluationsRequest* request,
+                                       v1::ListEvaluationsResponse* response) {
   v1::ListEvaluationsRequest req = *request;
-  if (absl::Status s = platform::NormalizeMessageText(req); !s.ok()) return platform::Reply(context, s);
+  if (absl::Status s = platform::NormalizeMessageText(req); !s.ok()) return s;
   EvaluationQuery q;
   if (req.parent() != "nominations/-") {
     if (!IsNominationName(req.parent())) {
-      return platform::Reply(context, platform::InvalidField("parent", "must be nominations/{nomination} or nominations/-"));
+      return platform::InvalidField("parent", "must be nominations/{nomination} or nominations/-");
     }
     q.nomination = req.parent();
   }
   static const std::vector<std::string> kOrders = {"", "create_time desc", "version", "nominee_display_name"};
   if (std::find(kOrders.begin(), kOrders.end(), req.order_by()) == kOrders.end()) {
-    return platform::Reply(context, platform::InvalidField(
-                                        "order_by", "must be create_time desc, version or nominee_display_name"));
+    return platform::InvalidField(
+        "order_by", "must be create_time desc, version or nominee_display_name");
   }
   q.order_by = req.order_by();
   auto filter = platform::ParseListFilter(
       req.filter(), {"plan", "verdict", "category", "district", "nominating_unit", "nominee", "school_year"});
-  if (!filter.ok()) return platform::Reply(context, filter.status());
+  if (!filter.ok()) return filter.status();
   q.plan = TextTerm(*filter, "plan");
   q.district = TextTerm(*filter, "district");
   q.nominating_unit = TextTerm(*filter, "nominating_unit");
   q.nominee = TextTerm(*filter, "nominee");
   if (auto s = EnumTerm<v1::Verdict>(*filter, "verdict", v1::Verdict_Parse, q.verdict); !s.ok()) {
-    return platform::Reply(context, s);
+    return s;
   }
   if (auto s = EnumTerm<type::v1::Category>(*filter, "category", type::v1::Category_Parse, q.category); !s.ok()) {
-    return platform::Reply(context, s);
+    return s;
   }
   if (filter->Has("school_year")) {
     q.school_year = ParseSchoolYear(filter->Get("school_year"));
     if (!q.school_year) {
-      return platform::Reply(context, platform::InvalidField("filter", "school_year must read like \"2019-2020\""));
+      return platform::InvalidField("filter", "school_year must read like \"2019-2020\"");
     }
   }
   q.latest_only = req.latest_only();
-  q.visible_unit = VisibleUnit(*caller);
+  q.visible_unit = VisibleUnit(caller);
   auto size = platform::EffectivePageSize(req.page_size());
-  if (!size.ok()) return platform::Reply(context, size.status());
+  if (!size.ok()) return size.status();
   q.page_size = *size;
   const std::string digest = platform::QueryDigest(
       "ListEvaluations", absl::StrCat(req.parent(), "|", req.filter(), "|", req.latest_only()), req.order_by());
   auto after = platform::DecodePageToken(req.page_token(), digest);
-  if (!after.ok()) return platform::Reply(context, after.status());
+  if (!after.ok()) return after.status();
   q.after = *after;
   auto tx = runtime_->db().Begin(TxMode::kRead);
-  if (!tx.ok()) return platform::Reply(context, tx.status());
+  if (!tx.ok()) return tx.status();
   auto page = QueryEvaluations(**tx, q);
-  if (!page.ok()) return platform::Reply(context, page.status());
+  if (!page.ok()) return page.status();
   for (auto& e : page->items) *response->add_evaluations() = std::move(e);
   if (!page->next_key.empty()) response->set_next_page_token(platform::EncodePageToken(digest, page->next_key));
-  return platform::Reply(context, absl::OkStatus());
+  return absl::OkStatus();
 }
 
 grpc::ServerUnaryReactor* EvaluationService::ExplainEvaluation(grpc::CallbackServerContext* context,
                                                                const v1::ExplainEvaluationRequest* request,
                                                                v1::ExplainEvaluationResponse* response) {
-  auto caller = runtime_->authenticator().Authenticate(*context);
-  if (!caller.ok()) return platform::Reply(context, caller.status());
-  auto evaluation = ReadEvaluation(runtime_->db(), *caller, request->name());
-  if (!evaluation.ok()) return platform::Reply(context, evaluation.status());
+  return OnWorkers(context, request, response);
+}
+
+absl::Status EvaluationService::Answer(const Caller& caller, const v1::ExplainEvaluationRequest* request,
+                                       v1::ExplainEvaluationResponse* response) {
+  auto evaluation = ReadEvaluation(runtime_->db(), caller, request->name());
+  if (!evaluation.ok()) return evaluation.status();
   const v1::Plan* plan = plans_->Find(evaluation->plan());
   std::set<std::string> wanted(request->criterion_ids().begin(), request->criterion_ids().end());
   for (const std::string& id : wanted) {
     bool known = std::any_of(evaluation->outcomes().begin(), evaluation->outcomes().end(),
                              [&](const auto& o) { return o.criterion_id() == id; });
     if (!known) {
-      return platform::Reply(context, platform::InvalidField(
-                                          "criterion_ids", absl::StrCat("\"", id, "\" is not a criterion of this evaluation")));
+      return platform::InvalidField(
+          "criterion_ids", absl::StrCat("\"", id, "\" is not a criterion of this evaluation"));
     }
   }
   auto tx = runtime_->db().Begin(TxMode::kRead);
-  if (!tx.ok()) return platform::Reply(context, tx.status());
+  if (!tx.ok()) return tx.status();
   for (const auto& outcome : evaluation->outcomes()) {
     if (!wanted.empty() && !wanted.count(outcome.criterion_id())) continue;
     v1::CriterionExplanation* explanation = response->add_explanations();
@@ -307,50 +324,53 @@ grpc::ServerUnaryReactor* EvaluationService::ExplainEvaluation(grpc::CallbackSer
       for (const std::string& resource : outcome.depends_on()) {
         if (resource.find("/attestationReviews/") == std::string::npos) continue;
         auto review = GetReview(**tx, resource);
-        if (!review.ok()) return platform::Reply(context, review.status());
+        if (!review.ok()) return review.status();
         if (*review) *explanation->mutable_review() = **review;
       }
     }
   }
   *response->mutable_evaluation() = std::move(*evaluation);
-  return platform::Reply(context, absl::OkStatus());
+  return absl::OkStatus();
 }
 
 grpc::ServerUnaryReactor* EvaluationService::ReevaluateNomination(grpc::CallbackServerContext* context,
                                                                   const v1::ReevaluateNominationRequest* request,
                                                                   v1::Evaluation* response) {
-  auto caller = runtime_->authenticator().Authenticate(*context);
-  if (!caller.ok()) return platform::Reply(context, caller.status());
-  if (absl::Status s = platform::RequireRole(*caller, {Role::kAdmin}); !s.ok()) return platform::Reply(context, s);
+  return OnWorkers(context, request, response);
+}
+
+absl::Status EvaluationService::Answer(const Caller& caller, const v1::ReevaluateNominationRequest* request,
+                                       v1::Evaluation* response) {
+  if (absl::Status s = platform::RequireRole(caller, {Role::kAdmin}); !s.ok()) return s;
   v1::ReevaluateNominationRequest req = *request;
-  if (absl::Status s = platform::NormalizeMessageText(req); !s.ok()) return platform::Reply(context, s);
+  if (absl::Status s = platform::NormalizeMessageText(req); !s.ok()) return s;
   platform::ViolationList v;
   if (!IsNominationName(req.name())) v.Add("name", "must be nominations/{nomination}");
   if (req.reason().empty()) v.Add("reason", "is required: why evaluate again");
-  if (!v.empty()) return platform::Reply(context, v.ToStatus());
+  if (!v.empty()) return v.ToStatus();
   {
     auto tx = runtime_->db().Begin(TxMode::kRead);
-    if (!tx.ok()) return platform::Reply(context, tx.status());
+    if (!tx.ok()) return tx.status();
     auto seen = platform::FindResponse(**tx, "ReevaluateNomination", req.request_id(), response);
-    if (!seen.ok()) return platform::Reply(context, seen.status());
-    if (*seen) return platform::Reply(context, absl::OkStatus());
+    if (!seen.ok()) return seen.status();
+    if (*seen) return absl::OkStatus();
   }
   v1::EvaluationTrigger trigger;
   trigger.set_kind(v1::EvaluationTrigger::KIND_REEVALUATION_REQUESTED);
   trigger.set_resource(req.name());
-  trigger.set_actor(caller->subject);
+  trigger.set_actor(caller.subject);
   trigger.set_reason(req.reason());
   auto recorded = worker_.EvaluateNow(req.name(), trigger, [&](Transaction& tx, const v1::Evaluation& e) {
-    if (absl::Status s = platform::RecordAudit(tx, *caller,
+    if (absl::Status s = platform::RecordAudit(tx, caller,
                                                {"ReevaluateNomination", e.name(), req.request_id(), req.reason()});
         !s.ok()) {
       return s;
     }
-    return platform::RememberResponse(tx, "ReevaluateNomination", req.request_id(), caller->subject, e);
+    return platform::RememberResponse(tx, "ReevaluateNomination", req.request_id(), caller.subject, e);
   });
-  if (!recorded.ok()) return platform::Reply(context, recorded.status());
+  if (!recorded.ok()) return recorded.status();
   *response = std::move(*recorded);
-  return platform::Reply(context, absl::OkStatus());
+  return absl::OkStatus();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -359,13 +379,16 @@ grpc::ServerUnaryReactor* EvaluationService::ReevaluateNomination(grpc::Callback
 grpc::ServerUnaryReactor* EvaluationService::ReviewAttestation(grpc::CallbackServerContext* context,
                                                                const v1::ReviewAttestationRequest* request,
                                                                v1::AttestationReview* response) {
-  auto caller = runtime_->authenticator().Authenticate(*context);
-  if (!caller.ok()) return platform::Reply(context, caller.status());
-  if (absl::Status s = platform::RequireRole(*caller, {Role::kDepartmentOffice}); !s.ok()) {
-    return platform::Reply(context, s);
+  return OnWorkers(context, request, response);
+}
+
+absl::Status EvaluationService::Answer(const Caller& caller, const v1::ReviewAttestationRequest* request,
+                                       v1::AttestationReview* response) {
+  if (absl::Status s = platform::RequireRole(caller, {Role::kDepartmentOffice}); !s.ok()) {
+    return s;
   }
   v1::ReviewAttestationRequest req = *request;
-  if (absl::Status s = platform::NormalizeMessageText(req); !s.ok()) return platform::Reply(context, s);
+  if (absl::Status s = platform::NormalizeMessageText(req); !s.ok()) return s;
   platform::ViolationList v;
   if (!IsNominationName(req.parent())) v.Add("parent", "must be nominations/{nomination}");
   if (req.criterion_id().empty()) v.Add("criterion_id", "is required");
@@ -376,7 +399,7 @@ grpc::ServerUnaryReactor* EvaluationService::ReviewAttestation(grpc::CallbackSer
   if (req.decision() == v1::AttestationReview::DECISION_REJECTED && req.comment().empty()) {
     v.Add("comment", "is required when rejecting: say why");
   }
-  if (!v.empty()) return platform::Reply(context, v.ToStatus());
+  if (!v.empty()) return v.ToStatus();
 
   absl::Status status = RunInTransaction(runtime_->db(), TxMode::kWrite, [&](Transaction& tx) -> absl::Status {
     auto seen = platform::FindResponse(tx, "ReviewAttestation", req.request_id(), response);
@@ -387,8 +410,8 @@ grpc::ServerUnaryReactor* EvaluationService::ReviewAttestation(grpc::CallbackSer
     if (!*nomination) return absl::NotFoundError(absl::StrCat(req.parent(), " is not known to evaluation"));
     const intake::v1::Nomination& n = **nomination;
     // Nobody reviews a nomination of their own unit (the unit that nominates, or the one nominated).
-    const std::string own = absl::StrCat("units/", caller->unit);
-    if (!caller->unit.empty() && (n.nominating_unit() == own || n.nominee() == own)) {
+    const std::string own = absl::StrCat("units/", caller.unit);
+    if (!caller.unit.empty() && (n.nominating_unit() == own || n.nominee() == own)) {
       return platform::WithReason(
           absl::PermissionDeniedError(absl::StrCat("nobody reviews a nomination of their own unit (", own, ")")),
           "OWN_UNIT_REVIEW");
@@ -418,18 +441,18 @@ grpc::ServerUnaryReactor* EvaluationService::ReviewAttestation(grpc::CallbackSer
     review.set_criterion_id(req.criterion_id());
     review.set_decision(req.decision());
     review.set_comment(req.comment());
-    review.set_reviewer(caller->subject);
-    if (!caller->unit.empty()) review.set_reviewer_unit(own);
+    review.set_reviewer(caller.subject);
+    if (!caller.unit.empty()) review.set_reviewer_unit(own);
     SetNow(review.mutable_create_time());
     review.set_attestation_digest(digest);
     if (absl::Status s = InsertReview(tx, review); !s.ok()) return s;
     platform::Event event;
     *event.mutable_attestation_reviewed()->mutable_attestation_review() = review;
-    event.set_actor(caller->subject);
+    event.set_actor(caller.subject);
     event.set_request_id(req.request_id());
     if (auto appended = runtime_->events().Append(tx, event); !appended.ok()) return appended.status();
     if (absl::Status s = platform::RecordAudit(
-            tx, *caller,
+            tx, caller,
             {"ReviewAttestation", review.name(), req.request_id(),
              absl::StrCat(req.criterion_id(), " ", v1::AttestationReview::Decision_Name(req.decision()))});
         !s.ok()) {
@@ -439,57 +462,60 @@ grpc::ServerUnaryReactor* EvaluationService::ReviewAttestation(grpc::CallbackSer
     trigger.set_kind(v1::EvaluationTrigger::KIND_ATTESTATION_REVIEWED);
     trigger.set_event_id(event.id());
     trigger.set_resource(review.name());
-    trigger.set_actor(caller->subject);
+    trigger.set_actor(caller.subject);
     if (absl::Status s = Enqueue(tx, n.name(), trigger); !s.ok()) return s;
     *response = review;
-    return platform::RememberResponse(tx, "ReviewAttestation", req.request_id(), caller->subject, review);
+    return platform::RememberResponse(tx, "ReviewAttestation", req.request_id(), caller.subject, review);
   });
   if (status.ok()) {
     runtime_->events().Notify();
     worker_.Wake();
   }
-  return platform::Reply(context, status);
+  return status;
 }
 
 grpc::ServerUnaryReactor* EvaluationService::ListAttestationReviews(grpc::CallbackServerContext* context,
                                                                     const v1::ListAttestationReviewsRequest* request,
                                                                     v1::ListAttestationReviewsResponse* response) {
-  auto caller = runtime_->authenticator().Authenticate(*context);
-  if (!caller.ok()) return platform::Reply(context, caller.status());
+  return OnWorkers(context, request, response);
+}
+
+absl::Status EvaluationService::Answer(const Caller& caller, const v1::ListAttestationReviewsRequest* request,
+                                       v1::ListAttestationReviewsResponse* response) {
   v1::ListAttestationReviewsRequest req = *request;
-  if (absl::Status s = platform::NormalizeMessageText(req); !s.ok()) return platform::Reply(context, s);
+  if (absl::Status s = platform::NormalizeMessageText(req); !s.ok()) return s;
   ReviewQuery q;
   if (req.parent() != "nominations/-") {
     if (!IsNominationName(req.parent())) {
-      return platform::Reply(context, platform::InvalidField("parent", "must be nominations/{nomination} or nominations/-"));
+      return platform::InvalidField("parent", "must be nominations/{nomination} or nominations/-");
     }
     q.nomination = req.parent();
   }
   auto filter = platform::ParseListFilter(req.filter(), {"criterion_id", "decision", "reviewer"});
-  if (!filter.ok()) return platform::Reply(context, filter.status());
+  if (!filter.ok()) return filter.status();
   q.criterion_id = TextTerm(*filter, "criterion_id");
   q.reviewer = TextTerm(*filter, "reviewer");
   if (auto s = EnumTerm<v1::AttestationReview::Decision>(*filter, "decision", v1::AttestationReview::Decision_Parse,
                                                          q.decision);
       !s.ok()) {
-    return platform::Reply(context, s);
+    return s;
   }
-  q.visible_unit = VisibleUnit(*caller);
+  q.visible_unit = VisibleUnit(caller);
   auto size = platform::EffectivePageSize(req.page_size());
-  if (!size.ok()) return platform::Reply(context, size.status());
+  if (!size.ok()) return size.status();
   q.page_size = *size;
   const std::string digest =
       platform::QueryDigest("ListAttestationReviews", absl::StrCat(req.parent(), "|", req.filter()), "");
   auto after = platform::DecodePageToken(req.page_token(), digest);
-  if (!after.ok()) return platform::Reply(context, after.status());
+  if (!after.ok()) return after.status();
   q.after = *after;
   auto tx = runtime_->db().Begin(TxMode::kRead);
-  if (!tx.ok()) return platform::Reply(context, tx.status());
+  if (!tx.ok()) return tx.status();
   auto page = QueryReviews(**tx, q);
-  if (!page.ok()) return platform::Reply(context, page.status());
+  if (!page.ok()) return page.status();
   for (auto& r : page->items) *response->add_attestation_reviews() = std::move(r);
   if (!page->next_key.empty()) response->set_next_page_token(platform::EncodePageToken(digest, page->next_key));
-  return platform::Reply(context, absl::OkStatus());
+  return absl::OkStatus();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -498,15 +524,18 @@ grpc::ServerUnaryReactor* EvaluationService::ListAttestationReviews(grpc::Callba
 grpc::ServerUnaryReactor* EvaluationService::RankBlock(grpc::CallbackServerContext* context,
                                                        const v1::RankBlockRequest* request,
                                                        v1::BlockRanking* response) {
-  auto caller = runtime_->authenticator().Authenticate(*context);
-  if (!caller.ok()) return platform::Reply(context, caller.status());
-  if (absl::Status s = platform::RequireRole(*caller, {Role::kDepartmentOffice, Role::kCouncilMember, Role::kViewer,
+  return OnWorkers(context, request, response);
+}
+
+absl::Status EvaluationService::Answer(const Caller& caller, const v1::RankBlockRequest* request,
+                                       v1::BlockRanking* response) {
+  if (absl::Status s = platform::RequireRole(caller, {Role::kDepartmentOffice, Role::kCouncilMember, Role::kViewer,
                                                        Role::kAdmin, Role::kService});
       !s.ok()) {
-    return platform::Reply(context, s);
+    return s;
   }
   v1::RankBlockRequest req = *request;
-  if (absl::Status s = platform::NormalizeMessageText(req); !s.ok()) return platform::Reply(context, s);
+  if (absl::Status s = platform::NormalizeMessageText(req); !s.ok()) return s;
   platform::ViolationList v;
   const v1::Plan* plan = plans_->Find(req.plan());
   if (!IdOf(req.plan(), "plans/")) v.Add("plan", "must be plans/{plan}");
@@ -523,20 +552,20 @@ grpc::ServerUnaryReactor* EvaluationService::RankBlock(grpc::CallbackServerConte
       })) {
     v.Add("category", "is not a collective category of the plan");
   }
-  if (!v.empty()) return platform::Reply(context, v.ToStatus());
-  if (plan == nullptr) return platform::Reply(context, absl::NotFoundError(absl::StrCat(req.plan(), " is not a plan of this service")));
+  if (!v.empty()) return v.ToStatus();
+  if (plan == nullptr) return absl::NotFoundError(absl::StrCat(req.plan(), " is not a plan of this service"));
   auto block = registry_->GetEmulationBlock(req.emulation_block());
-  if (!block.ok()) return platform::Reply(context, block.status());
+  if (!block.ok()) return block.status();
   std::vector<std::string> members;
   for (const auto& membership : block->memberships()) {
     if (membership.school_year().start_year() != req.school_year().start_year()) continue;
     members.insert(members.end(), membership.units().begin(), membership.units().end());
   }
   auto tx = runtime_->db().Begin(TxMode::kRead);
-  if (!tx.ok()) return platform::Reply(context, tx.status());
+  if (!tx.ok()) return tx.status();
   auto entries = BlockEntries(**tx, req.plan(), req.school_year().start_year(), req.emulation_block(), members,
                               static_cast<int>(req.category()));
-  if (!entries.ok()) return platform::Reply(context, entries.status());
+  if (!entries.ok()) return entries.status();
   OrderBlockRanking(*entries);
   response->set_plan(req.plan());
   *response->mutable_school_year() = req.school_year();
@@ -544,7 +573,7 @@ grpc::ServerUnaryReactor* EvaluationService::RankBlock(grpc::CallbackServerConte
   response->set_category(req.category());
   for (auto& e : *entries) *response->add_entries() = std::move(e);
   SetNow(response->mutable_compute_time());
-  return platform::Reply(context, absl::OkStatus());
+  return absl::OkStatus();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -553,17 +582,20 @@ grpc::ServerUnaryReactor* EvaluationService::RankBlock(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* EvaluationService::CreateCouncilDecision(grpc::CallbackServerContext* context,
                                                                    const v1::CreateCouncilDecisionRequest* request,
                                                                    v1::CouncilDecision* response) {
-  auto caller = runtime_->authenticator().Authenticate(*context);
-  if (!caller.ok()) return platform::Reply(context, caller.status());
-  if (absl::Status s = platform::RequireRole(*caller, {Role::kCouncilMember}); !s.ok()) {
-    return platform::Reply(context, s);
+  return OnWorkers(context, request, response);
+}
+
+absl::Status EvaluationService::Answer(const Caller& caller, const v1::CreateCouncilDecisionRequest* request,
+                                       v1::CouncilDecision* response) {
+  if (absl::Status s = platform::RequireRole(caller, {Role::kCouncilMember}); !s.ok()) {
+    return s;
   }
   v1::CreateCouncilDecisionRequest req = *request;
-  if (absl::Status s = platform::NormalizeMessageText(req); !s.ok()) return platform::Reply(context, s);
+  if (absl::Status s = platform::NormalizeMessageText(req); !s.ok()) return s;
   if (req.request_id().empty()) {
-    return platform::Reply(context, platform::InvalidField("request_id", "is required: a retry must not decide twice"));
+    return platform::InvalidField("request_id", "is required: a retry must not decide twice");
   }
-  if (absl::Status s = ValidateCouncilDecision(req.council_decision()); !s.ok()) return platform::Reply(context, s);
+  if (absl::Status s = ValidateCouncilDecision(req.council_decision()); !s.ok()) return s;
   const v1::CouncilDecision& in = req.council_decision();
 
   absl::Status status = RunInTransaction(runtime_->db(), TxMode::kWrite, [&](Transaction& tx) -> absl::Status {
@@ -627,28 +659,28 @@ grpc::ServerUnaryReactor* EvaluationService::CreateCouncilDecision(grpc::Callbac
     d.set_nominee(n.nominee());
     d.set_nominee_display_name((*latest)->nominee_display_name());
     d.set_district(n.district());
-    d.set_created_by(caller->subject);
+    d.set_created_by(caller.subject);
     SetNow(d.mutable_create_time());
     *d.mutable_update_time() = d.create_time();
     d.set_etag(platform::ComputeEtag(d));
     if (absl::Status s = InsertCouncilDecision(tx, d, n.nominating_unit()); !s.ok()) return s;
     platform::Event event;
     *event.mutable_council_decision_recorded()->mutable_council_decision() = d;
-    event.set_actor(caller->subject);
+    event.set_actor(caller.subject);
     event.set_request_id(req.request_id());
     if (auto appended = runtime_->events().Append(tx, event); !appended.ok()) return appended.status();
     if (absl::Status s = platform::RecordAudit(
-            tx, *caller, {"CreateCouncilDecision", d.name(), req.request_id(),
+            tx, caller, {"CreateCouncilDecision", d.name(), req.request_id(),
                           absl::StrCat(n.name(), " recognised by ", d.decision_number(), ", ", d.votes_for(), "/",
                                        d.council_members(), " votes")});
         !s.ok()) {
       return s;
     }
     *response = d;
-    return platform::RememberResponse(tx, "CreateCouncilDecision", req.request_id(), caller->subject, d);
+    return platform::RememberResponse(tx, "CreateCouncilDecision", req.request_id(), caller.subject, d);
   });
   if (status.ok()) runtime_->events().Notify();
-  return platform::Reply(context, status);
+  return status;
 }
 
 namespace {
@@ -673,74 +705,83 @@ absl::StatusOr<v1::CouncilDecision> ReadDecision(Transaction& tx, const Caller& 
 grpc::ServerUnaryReactor* EvaluationService::GetCouncilDecision(grpc::CallbackServerContext* context,
                                                                 const v1::GetCouncilDecisionRequest* request,
                                                                 v1::CouncilDecision* response) {
-  auto caller = runtime_->authenticator().Authenticate(*context);
-  if (!caller.ok()) return platform::Reply(context, caller.status());
+  return OnWorkers(context, request, response);
+}
+
+absl::Status EvaluationService::Answer(const Caller& caller, const v1::GetCouncilDecisionRequest* request,
+                                       v1::CouncilDecision* response) {
   auto tx = runtime_->db().Begin(TxMode::kRead);
-  if (!tx.ok()) return platform::Reply(context, tx.status());
-  auto decision = ReadDecision(**tx, *caller, request->name());
-  if (!decision.ok()) return platform::Reply(context, decision.status());
+  if (!tx.ok()) return tx.status();
+  auto decision = ReadDecision(**tx, caller, request->name());
+  if (!decision.ok()) return decision.status();
   *response = std::move(*decision);
-  return platform::Reply(context, absl::OkStatus());
+  return absl::OkStatus();
 }
 
 grpc::ServerUnaryReactor* EvaluationService::ListCouncilDecisions(grpc::CallbackServerContext* context,
                                                                   const v1::ListCouncilDecisionsRequest* request,
                                                                   v1::ListCouncilDecisionsResponse* response) {
-  auto caller = runtime_->authenticator().Authenticate(*context);
-  if (!caller.ok()) return platform::Reply(context, caller.status());
+  return OnWorkers(context, request, response);
+}
+
+absl::Status EvaluationService::Answer(const Caller& caller, const v1::ListCouncilDecisionsRequest* request,
+                                       v1::ListCouncilDecisionsResponse* response) {
   v1::ListCouncilDecisionsRequest req = *request;
-  if (absl::Status s = platform::NormalizeMessageText(req); !s.ok()) return platform::Reply(context, s);
+  if (absl::Status s = platform::NormalizeMessageText(req); !s.ok()) return s;
   DecisionQuery q;
   if (req.order_by() != "" && req.order_by() != "decision_date desc" && req.order_by() != "nominee_display_name") {
-    return platform::Reply(context, platform::InvalidField("order_by", "must be decision_date desc or nominee_display_name"));
+    return platform::InvalidField("order_by", "must be decision_date desc or nominee_display_name");
   }
   q.order_by = req.order_by();
   auto filter = platform::ParseListFilter(req.filter(), {"plan", "nomination", "state", "category", "district"});
-  if (!filter.ok()) return platform::Reply(context, filter.status());
+  if (!filter.ok()) return filter.status();
   q.plan = TextTerm(*filter, "plan");
   q.nomination = TextTerm(*filter, "nomination");
   q.district = TextTerm(*filter, "district");
   if (auto s = EnumTerm<v1::CouncilDecision::State>(*filter, "state", v1::CouncilDecision::State_Parse, q.state);
       !s.ok()) {
-    return platform::Reply(context, s);
+    return s;
   }
   if (auto s = EnumTerm<type::v1::Category>(*filter, "category", type::v1::Category_Parse, q.category); !s.ok()) {
-    return platform::Reply(context, s);
+    return s;
   }
-  q.visible_unit = VisibleUnit(*caller);
+  q.visible_unit = VisibleUnit(caller);
   auto size = platform::EffectivePageSize(req.page_size());
-  if (!size.ok()) return platform::Reply(context, size.status());
+  if (!size.ok()) return size.status();
   q.page_size = *size;
   const std::string digest = platform::QueryDigest("ListCouncilDecisions", req.filter(), req.order_by());
   auto after = platform::DecodePageToken(req.page_token(), digest);
-  if (!after.ok()) return platform::Reply(context, after.status());
+  if (!after.ok()) return after.status();
   q.after = *after;
   auto tx = runtime_->db().Begin(TxMode::kRead);
-  if (!tx.ok()) return platform::Reply(context, tx.status());
+  if (!tx.ok()) return tx.status();
   auto page = QueryDecisions(**tx, q);
-  if (!page.ok()) return platform::Reply(context, page.status());
+  if (!page.ok()) return page.status();
   for (auto& d : page->items) *response->add_council_decisions() = std::move(d);
   if (!page->next_key.empty()) response->set_next_page_token(platform::EncodePageToken(digest, page->next_key));
-  return platform::Reply(context, absl::OkStatus());
+  return absl::OkStatus();
 }
 
 grpc::ServerUnaryReactor* EvaluationService::RevokeCouncilDecision(grpc::CallbackServerContext* context,
                                                                    const v1::RevokeCouncilDecisionRequest* request,
                                                                    v1::CouncilDecision* response) {
-  auto caller = runtime_->authenticator().Authenticate(*context);
-  if (!caller.ok()) return platform::Reply(context, caller.status());
-  if (absl::Status s = platform::RequireRole(*caller, {Role::kCouncilMember}); !s.ok()) {
-    return platform::Reply(context, s);
+  return OnWorkers(context, request, response);
+}
+
+absl::Status EvaluationService::Answer(const Caller& caller, const v1::RevokeCouncilDecisionRequest* request,
+                                       v1::CouncilDecision* response) {
+  if (absl::Status s = platform::RequireRole(caller, {Role::kCouncilMember}); !s.ok()) {
+    return s;
   }
   v1::RevokeCouncilDecisionRequest req = *request;
-  if (absl::Status s = platform::NormalizeMessageText(req); !s.ok()) return platform::Reply(context, s);
+  if (absl::Status s = platform::NormalizeMessageText(req); !s.ok()) return s;
   if (!IdOf(req.name(), "councilDecisions/")) {
-    return platform::Reply(context, platform::InvalidField("name", "must be councilDecisions/{id}"));
+    return platform::InvalidField("name", "must be councilDecisions/{id}");
   }
   if (req.request_id().empty()) {
-    return platform::Reply(context, platform::InvalidField("request_id", "is required: a retry must not revoke twice"));
+    return platform::InvalidField("request_id", "is required: a retry must not revoke twice");
   }
-  if (absl::Status s = ValidateRevocation(req.revocation()); !s.ok()) return platform::Reply(context, s);
+  if (absl::Status s = ValidateRevocation(req.revocation()); !s.ok()) return s;
   absl::Status status = RunInTransaction(runtime_->db(), TxMode::kWrite, [&](Transaction& tx) -> absl::Status {
     auto seen = platform::FindResponse(tx, "RevokeCouncilDecision", req.request_id(), response);
     if (!seen.ok()) return seen.status();
@@ -756,7 +797,7 @@ grpc::ServerUnaryReactor* EvaluationService::RevokeCouncilDecision(grpc::Callbac
     }
     v1::Revocation* revocation = d.mutable_revocation();
     *revocation = req.revocation();
-    revocation->set_revoked_by(caller->subject);
+    revocation->set_revoked_by(caller.subject);
     SetNow(revocation->mutable_revoke_time());
     d.set_state(v1::CouncilDecision::STATE_REVOKED);
     *d.mutable_update_time() = revocation->revoke_time();
@@ -764,21 +805,21 @@ grpc::ServerUnaryReactor* EvaluationService::RevokeCouncilDecision(grpc::Callbac
     if (absl::Status s = UpdateCouncilDecision(tx, d); !s.ok()) return s;
     platform::Event event;
     *event.mutable_council_decision_revoked()->mutable_council_decision() = d;
-    event.set_actor(caller->subject);
+    event.set_actor(caller.subject);
     event.set_request_id(req.request_id());
     if (auto appended = runtime_->events().Append(tx, event); !appended.ok()) return appended.status();
     if (absl::Status s = platform::RecordAudit(
-            tx, *caller, {"RevokeCouncilDecision", d.name(), req.request_id(),
+            tx, caller, {"RevokeCouncilDecision", d.name(), req.request_id(),
                           absl::StrCat(v1::Revocation::Reason_Name(revocation->reason()), "; ",
                                        revocation->legal_basis(), "; ", revocation->decision_number())});
         !s.ok()) {
       return s;
     }
     *response = d;
-    return platform::RememberResponse(tx, "RevokeCouncilDecision", req.request_id(), caller->subject, d);
+    return platform::RememberResponse(tx, "RevokeCouncilDecision", req.request_id(), caller.subject, d);
   });
   if (status.ok()) runtime_->events().Notify();
-  return platform::Reply(context, status);
+  return status;
 }
 
 }  // namespace dienhinh::evaluation

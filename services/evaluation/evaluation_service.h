@@ -79,6 +79,36 @@ class EvaluationService final : public v1::EvaluationService::CallbackService {
                                                   v1::CouncilDecision* response) override;
 
  private:
+  // Authenticates on gRPC's callback thread, then runs Answer(caller, request, response) on
+  // the runtime's workers and replies with what it returns: every call but the plans' reads
+  // the database, and a commit waits for the disk.
+  template <typename Request, typename Response>
+  grpc::ServerUnaryReactor* OnWorkers(grpc::CallbackServerContext* context, const Request* request,
+                                      Response* response);
+  // The work of each RPC of the same request type.
+  absl::Status Answer(const platform::Caller& caller, const v1::GetEvaluationRequest* request,
+                      v1::Evaluation* response);
+  absl::Status Answer(const platform::Caller& caller, const v1::ListEvaluationsRequest* request,
+                      v1::ListEvaluationsResponse* response);
+  absl::Status Answer(const platform::Caller& caller, const v1::ExplainEvaluationRequest* request,
+                      v1::ExplainEvaluationResponse* response);
+  absl::Status Answer(const platform::Caller& caller, const v1::ReevaluateNominationRequest* request,
+                      v1::Evaluation* response);
+  absl::Status Answer(const platform::Caller& caller, const v1::ReviewAttestationRequest* request,
+                      v1::AttestationReview* response);
+  absl::Status Answer(const platform::Caller& caller, const v1::ListAttestationReviewsRequest* request,
+                      v1::ListAttestationReviewsResponse* response);
+  absl::Status Answer(const platform::Caller& caller, const v1::RankBlockRequest* request,
+                      v1::BlockRanking* response);
+  absl::Status Answer(const platform::Caller& caller, const v1::CreateCouncilDecisionRequest* request,
+                      v1::CouncilDecision* response);
+  absl::Status Answer(const platform::Caller& caller, const v1::GetCouncilDecisionRequest* request,
+                      v1::CouncilDecision* response);
+  absl::Status Answer(const platform::Caller& caller, const v1::ListCouncilDecisionsRequest* request,
+                      v1::ListCouncilDecisionsResponse* response);
+  absl::Status Answer(const platform::Caller& caller, const v1::RevokeCouncilDecisionRequest* request,
+                      v1::CouncilDecision* response);
+
   platform::ServiceRuntime* runtime_;
   const platform::PlanCatalog* plans_;
   RegistryFacts* registry_;

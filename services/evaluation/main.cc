@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/flags/flag.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/evaluation/evaluation_service.h"
 #include "services/evaluation/registry_facts.h"
@@ -21,6 +22,10 @@ ABSL_FLAG(std::string, intake_address, "127.0.0.1:50052", "the intake service, h
 ABSL_FLAG(absl::Duration, registry_deadline, absl::Seconds(5), "how long one call to the registry may take");
 
 int main(int argc, char** argv) {
+  // Debian builds Abseil without NDEBUG, which leaves the mutex deadlock detector on: it walks
+  // a lock graph on every Lock (a share of the CPU under load, BENCHMARKS.md). Lock order is
+  // kept by review and the tests, not at run time.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   dienhinh::platform::BlockTerminationSignals();
   dienhinh::platform::ParseFlagsWithEnvironment(
       argc, argv, "dienhinh evaluation service; flags may also be given as DIENHINH_<FLAG> variables");

@@ -107,62 +107,77 @@ IntakeService::IntakeService(platform::ServiceRuntime* runtime, IntakeOptions op
 
 absl::Time IntakeService::Now() const { return options_.clock ? options_.clock() : absl::Now(); }
 
-// --- RPCs: authenticate, then the work; one conversion to grpc::Status in Reply ---
+// --- RPCs: authenticate, then the work on the runtime's workers (it calls the registry and
+// commits: never on gRPC's callback threads); one conversion to grpc::Status in Reply ---
 
 grpc::ServerUnaryReactor* IntakeService::CreateNomination(grpc::CallbackServerContext* context,
                                                           const v1::CreateNominationRequest* request,
                                                           v1::Nomination* response) {
   return platform::ReplyAuthenticated(
-      context, runtime_->authenticator(),
-      [&](const platform::Caller& caller) { return Create(caller, *request, response); });
+      context, runtime_->authenticator(), runtime_->workers(),
+      [this, request, response](const platform::Caller& caller) {
+        return Create(caller, *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* IntakeService::GetNomination(grpc::CallbackServerContext* context,
                                                        const v1::GetNominationRequest* request,
                                                        v1::Nomination* response) {
   return platform::ReplyAuthenticated(
-      context, runtime_->authenticator(),
-      [&](const platform::Caller& caller) { return Get(caller, *request, response); });
+      context, runtime_->authenticator(), runtime_->workers(),
+      [this, request, response](const platform::Caller& caller) {
+        return Get(caller, *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* IntakeService::ListNominations(grpc::CallbackServerContext* context,
                                                          const v1::ListNominationsRequest* request,
                                                          v1::ListNominationsResponse* response) {
   return platform::ReplyAuthenticated(
-      context, runtime_->authenticator(),
-      [&](const platform::Caller& caller) { return List(caller, *request, response); });
+      context, runtime_->authenticator(), runtime_->workers(),
+      [this, request, response](const platform::Caller& caller) {
+        return List(caller, *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* IntakeService::UpdateNomination(grpc::CallbackServerContext* context,
                                                           const v1::UpdateNominationRequest* request,
                                                           v1::Nomination* response) {
   return platform::ReplyAuthenticated(
-      context, runtime_->authenticator(),
-      [&](const platform::Caller& caller) { return Update(caller, *request, response); });
+      context, runtime_->authenticator(), runtime_->workers(),
+      [this, request, response](const platform::Caller& caller) {
+        return Update(caller, *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* IntakeService::SubmitNomination(grpc::CallbackServerContext* context,
                                                           const v1::SubmitNominationRequest* request,
                                                           v1::Nomination* response) {
   return platform::ReplyAuthenticated(
-      context, runtime_->authenticator(),
-      [&](const platform::Caller& caller) { return Submit(caller, *request, response); });
+      context, runtime_->authenticator(), runtime_->workers(),
+      [this, request, response](const platform::Caller& caller) {
+        return Submit(caller, *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* IntakeService::WithdrawNomination(
     grpc::CallbackServerContext* context, const v1::WithdrawNominationRequest* request,
     v1::Nomination* response) {
   return platform::ReplyAuthenticated(
-      context, runtime_->authenticator(),
-      [&](const platform::Caller& caller) { return Withdraw(caller, *request, response); });
+      context, runtime_->authenticator(), runtime_->workers(),
+      [this, request, response](const platform::Caller& caller) {
+        return Withdraw(caller, *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* IntakeService::DeleteNomination(grpc::CallbackServerContext* context,
                                                           const v1::DeleteNominationRequest* request,
                                                           google::protobuf::Empty* response) {
   return platform::ReplyAuthenticated(
-      context, runtime_->authenticator(),
-      [&](const platform::Caller& caller) { return Delete(caller, *request); });
+      context, runtime_->authenticator(), runtime_->workers(),
+      [this, request](const platform::Caller& caller) {
+        return Delete(caller, *request);
+      });
 }
 
 // --- The work ---

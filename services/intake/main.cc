@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/flags/flag.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/intake/intake_service.h"
 #include "services/platform/log/json_log.h"
@@ -18,6 +19,10 @@ ABSL_FLAG(absl::Duration, registry_deadline, absl::Seconds(2),
           "how long one call to the registry may take");
 
 int main(int argc, char** argv) {
+  // Debian builds Abseil without NDEBUG, which leaves the mutex deadlock detector on: it walks
+  // a lock graph on every Lock (a share of the CPU under load, BENCHMARKS.md). Lock order is
+  // kept by review and the tests, not at run time.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   dienhinh::platform::BlockTerminationSignals();
   dienhinh::platform::SetLogService("intake");
   dienhinh::platform::ParseFlagsWithEnvironment(

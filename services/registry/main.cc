@@ -2,12 +2,17 @@
 // SIGTERM/SIGINT. See registry_service.h for what it does.
 #include <cstdio>
 
+#include "absl/synchronization/mutex.h"
 #include "services/registry/registry_service.h"
 #include "services/platform/runtime/service_runtime.h"
 #include "services/platform/server/flags.h"
 #include "services/platform/server/service_host.h"
 
 int main(int argc, char** argv) {
+  // Debian builds Abseil without NDEBUG, which leaves the mutex deadlock detector on: it walks
+  // a lock graph on every Lock (a share of the CPU under load, BENCHMARKS.md). Lock order is
+  // kept by review and the tests, not at run time.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   dienhinh::platform::BlockTerminationSignals();
   dienhinh::platform::ParseFlagsWithEnvironment(
       argc, argv, "dienhinh registry service; flags may also be given as DIENHINH_<FLAG> variables");

@@ -220,16 +220,19 @@ const std::vector<std::pair<std::string, ListOrder>> kNameOrders = {
 RegistryService::RegistryService(platform::ServiceRuntime* runtime)
     : runtime_(runtime), store_(&runtime->db(), &runtime->events()) {}
 
+// Authenticates on gRPC's callback thread; normalizes and runs `body` on the runtime's
+// workers, where waiting for the database (a write's commit) holds up no other call. `body`
+// runs after this returns: it captures by value (this, the response pointer).
 template <typename Request, typename Body>
 grpc::ServerUnaryReactor* RegistryService::Handle(Context* context, const Request* request,
                                                   Body body) {
-  auto caller = runtime_->authenticator().Authenticate(*context);
-  if (!caller.ok()) return platform::Reply(context, caller.status());
-  Request normalized = *request;
-  if (absl::Status s = platform::NormalizeMessageText(normalized); !s.ok()) {
-    return platform::Reply(context, s);
-  }
-  return platform::Reply(context, body(*caller, normalized));
+  return platform::ReplyAuthenticated(
+      context, runtime_->authenticator(), runtime_->workers(),
+      [request, body = std::move(body)](const Caller& caller) -> absl::Status {
+        Request normalized = *request;
+        if (absl::Status s = platform::NormalizeMessageText(normalized); !s.ok()) return s;
+        return body(caller, normalized);
+      });
 }
 
 // --- Districts ---
@@ -237,7 +240,7 @@ grpc::ServerUnaryReactor* RegistryService::Handle(Context* context, const Reques
 grpc::ServerUnaryReactor* RegistryService::GetDistrict(Context* context,
                                                        const v1::GetDistrictRequest* request,
                                                        v1::District* response) {
-  return Handle(context, request, [&](const Caller&, const v1::GetDistrictRequest& r) {
+  return Handle(context, request, [this, response](const Caller&, const v1::GetDistrictRequest& r) {
     if (!DistrictCodeOf(r.name())) return BadName("name", "districts/{national code}");
     auto found = store_.Get<v1::District>(r.name());
     if (!found.ok()) return found.status();
@@ -250,7 +253,7 @@ grpc::ServerUnaryReactor* RegistryService::ListDistricts(Context* context,
                                                          const v1::ListDistrictsRequest* request,
                                                          v1::ListDistrictsResponse* response) {
   return Handle(context, request,
-                [&](const Caller&, const v1::ListDistrictsRequest& r) -> absl::Status {
+                [this, response](const Caller&, const v1::ListDistrictsRequest& r) -> absl::Status {
                   auto query = ParseDistrictFilter(r.filter());
                   if (!query.ok()) return query.status();
                   auto order = ParseListOrder(r.order_by(), kNameOrders, ListOrder::kDisplayName);
@@ -270,7 +273,8 @@ grpc::ServerUnaryReactor* RegistryService::CreateDistrict(Context* context,
                                                           const v1::CreateDistrictRequest* request,
                                                           v1::District* response) {
   return Handle(context, request,
-                [&](const Caller& caller, const v1::CreateDistrictRequest& r) -> absl::Status {
+                [this, response](const Caller& caller,
+                                 const v1::CreateDistrictRequest& r) -> absl::Status {
                   if (auto s = RequireDirectoryWriter(caller); !s.ok()) return s;
                   platform::ViolationList v;
                   if (!IsValidDistrictCode(r.district_id()))
@@ -289,25 +293,26 @@ grpc::ServerUnaryReactor* RegistryService::CreateDistrict(Context* context,
 grpc::ServerUnaryReactor* RegistryService::UpdateDistrict(Context* context,
                                                           const v1::UpdateDistrictRequest* request,
                                                           v1::District* response) {
-  return Handle(context, request,
-                [&](const Caller& caller, const v1::UpdateDistrictRequest& r) -> absl::Status {
-                  if (auto s = RequireDirectoryWriter(caller); !s.ok()) return s;
-                  if (!DistrictCodeOf(r.district().name()))
-                    return BadName("district.name", "districts/{national code}");
-                  auto change = UpdateChange(r.district(), r.update_mask(), false, "district.");
-                  if (!change.ok()) return change.status();
-                  auto done = store_.Write(Meta(caller, "UpdateDistrict"), *change);
-                  if (!done.ok()) return done.status();
-                  *response = std::move(*done);
-                  return absl::OkStatus();
-                });
+  return Handle(
+      context, request,
+      [this, response](const Caller& caller, const v1::UpdateDistrictRequest& r) -> absl::Status {
+        if (auto s = RequireDirectoryWriter(caller); !s.ok()) return s;
+        if (!DistrictCodeOf(r.district().name()))
+          return BadName("district.name", "districts/{national code}");
+        auto change = UpdateChange(r.district(), r.update_mask(), false, "district.");
+        if (!change.ok()) return change.status();
+        auto done = store_.Write(Meta(caller, "UpdateDistrict"), *change);
+        if (!done.ok()) return done.status();
+        *response = std::move(*done);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* RegistryService::DeleteDistrict(Context* context,
                                                           const v1::DeleteDistrictRequest* request,
                                                           google::protobuf::Empty*) {
   return Handle(context, request,
-                [&](const Caller& caller, const v1::DeleteDistrictRequest& r) -> absl::Status {
+                [this](const Caller& caller, const v1::DeleteDistrictRequest& r) -> absl::Status {
                   if (auto s = RequireDirectoryWriter(caller); !s.ok()) return s;
                   if (!DistrictCodeOf(r.name()))
                     return BadName("name", "districts/{national code}");
@@ -320,21 +325,23 @@ grpc::ServerUnaryReactor* RegistryService::DeleteDistrict(Context* context,
 
 grpc::ServerUnaryReactor* RegistryService::GetEmulationBlock(
     Context* context, const v1::GetEmulationBlockRequest* request, v1::EmulationBlock* response) {
-  return Handle(context, request,
-                [&](const Caller&, const v1::GetEmulationBlockRequest& r) -> absl::Status {
-                  if (!BlockIdOf(r.name())) return BadName("name", "emulationBlocks/{id}");
-                  auto found = store_.Get<v1::EmulationBlock>(r.name());
-                  if (!found.ok()) return found.status();
-                  *response = std::move(*found);
-                  return absl::OkStatus();
-                });
+  return Handle(
+      context, request,
+      [this, response](const Caller&, const v1::GetEmulationBlockRequest& r) -> absl::Status {
+        if (!BlockIdOf(r.name())) return BadName("name", "emulationBlocks/{id}");
+        auto found = store_.Get<v1::EmulationBlock>(r.name());
+        if (!found.ok()) return found.status();
+        *response = std::move(*found);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* RegistryService::ListEmulationBlocks(
     Context* context, const v1::ListEmulationBlocksRequest* request,
     v1::ListEmulationBlocksResponse* response) {
   return Handle(context, request,
-                [&](const Caller&, const v1::ListEmulationBlocksRequest& r) -> absl::Status {
+                [this, response](const Caller&,
+                                 const v1::ListEmulationBlocksRequest& r) -> absl::Status {
                   auto query = ParseBlockFilter(r.filter());
                   if (!query.ok()) return query.status();
                   auto order = ParseListOrder(r.order_by(), kNameOrders, ListOrder::kDisplayName);
@@ -355,7 +362,8 @@ grpc::ServerUnaryReactor* RegistryService::CreateEmulationBlock(
     v1::EmulationBlock* response) {
   return Handle(
       context, request,
-      [&](const Caller& caller, const v1::CreateEmulationBlockRequest& r) -> absl::Status {
+      [this, response](const Caller& caller,
+                       const v1::CreateEmulationBlockRequest& r) -> absl::Status {
         if (auto s = RequireDirectoryWriter(caller); !s.ok()) return s;
         platform::ViolationList v;
         if (!IsValidBlockId(r.emulation_block_id())) {
@@ -376,27 +384,28 @@ grpc::ServerUnaryReactor* RegistryService::CreateEmulationBlock(
 grpc::ServerUnaryReactor* RegistryService::UpdateEmulationBlock(
     Context* context, const v1::UpdateEmulationBlockRequest* request,
     v1::EmulationBlock* response) {
-  return Handle(
-      context, request,
-      [&](const Caller& caller, const v1::UpdateEmulationBlockRequest& r) -> absl::Status {
-        if (auto s = RequireDirectoryWriter(caller); !s.ok()) return s;
-        if (!BlockIdOf(r.emulation_block().name())) {
-          return BadName("emulation_block.name", "emulationBlocks/{id}");
-        }
-        auto change = UpdateChange(r.emulation_block(), r.update_mask(), false, "emulation_block.");
-        if (!change.ok()) return change.status();
-        auto done = store_.Write(Meta(caller, "UpdateEmulationBlock"), *change);
-        if (!done.ok()) return done.status();
-        *response = std::move(*done);
-        return absl::OkStatus();
-      });
+  return Handle(context, request,
+                [this, response](const Caller& caller,
+                                 const v1::UpdateEmulationBlockRequest& r) -> absl::Status {
+                  if (auto s = RequireDirectoryWriter(caller); !s.ok()) return s;
+                  if (!BlockIdOf(r.emulation_block().name())) {
+                    return BadName("emulation_block.name", "emulationBlocks/{id}");
+                  }
+                  auto change =
+                      UpdateChange(r.emulation_block(), r.update_mask(), false, "emulation_block.");
+                  if (!change.ok()) return change.status();
+                  auto done = store_.Write(Meta(caller, "UpdateEmulationBlock"), *change);
+                  if (!done.ok()) return done.status();
+                  *response = std::move(*done);
+                  return absl::OkStatus();
+                });
 }
 
 grpc::ServerUnaryReactor* RegistryService::DeleteEmulationBlock(
     Context* context, const v1::DeleteEmulationBlockRequest* request, google::protobuf::Empty*) {
   return Handle(
       context, request,
-      [&](const Caller& caller, const v1::DeleteEmulationBlockRequest& r) -> absl::Status {
+      [this](const Caller& caller, const v1::DeleteEmulationBlockRequest& r) -> absl::Status {
         if (auto s = RequireDirectoryWriter(caller); !s.ok()) return s;
         if (!BlockIdOf(r.name())) return BadName("name", "emulationBlocks/{id}");
         return store_.Delete<v1::EmulationBlock>(Meta(caller, "DeleteEmulationBlock"), r.name(),
@@ -409,20 +418,21 @@ grpc::ServerUnaryReactor* RegistryService::DeleteEmulationBlock(
 grpc::ServerUnaryReactor* RegistryService::GetUnit(Context* context,
                                                    const v1::GetUnitRequest* request,
                                                    v1::Unit* response) {
-  return Handle(context, request, [&](const Caller&, const v1::GetUnitRequest& r) -> absl::Status {
-    if (!UnitCodeOf(r.name())) return BadName("name", "units/{unit code}");
-    auto found = store_.Get<v1::Unit>(r.name());
-    if (!found.ok()) return found.status();
-    *response = std::move(*found);
-    return absl::OkStatus();
-  });
+  return Handle(context, request,
+                [this, response](const Caller&, const v1::GetUnitRequest& r) -> absl::Status {
+                  if (!UnitCodeOf(r.name())) return BadName("name", "units/{unit code}");
+                  auto found = store_.Get<v1::Unit>(r.name());
+                  if (!found.ok()) return found.status();
+                  *response = std::move(*found);
+                  return absl::OkStatus();
+                });
 }
 
 grpc::ServerUnaryReactor* RegistryService::BatchGetUnits(Context* context,
                                                          const v1::BatchGetUnitsRequest* request,
                                                          v1::BatchGetUnitsResponse* response) {
   return Handle(context, request,
-                [&](const Caller&, const v1::BatchGetUnitsRequest& r) -> absl::Status {
+                [this, response](const Caller&, const v1::BatchGetUnitsRequest& r) -> absl::Status {
                   if (auto s = CheckBatch(r.names(), IsUnitName, "units/{unit code}"); !s.ok())
                     return s;
                   std::vector<v1::Unit> found;
@@ -440,7 +450,7 @@ grpc::ServerUnaryReactor* RegistryService::ListUnits(Context* context,
                                                      const v1::ListUnitsRequest* request,
                                                      v1::ListUnitsResponse* response) {
   return Handle(context, request,
-                [&](const Caller&, const v1::ListUnitsRequest& r) -> absl::Status {
+                [this, response](const Caller&, const v1::ListUnitsRequest& r) -> absl::Status {
                   auto query = ParseUnitFilter(r.filter());
                   if (!query.ok()) return query.status();
                   auto order = ParseListOrder(r.order_by(), kNameOrders, ListOrder::kDisplayName);
@@ -460,7 +470,7 @@ grpc::ServerUnaryReactor* RegistryService::SearchUnits(Context* context,
                                                        const v1::SearchUnitsRequest* request,
                                                        v1::SearchUnitsResponse* response) {
   return Handle(context, request,
-                [&](const Caller&, const v1::SearchUnitsRequest& r) -> absl::Status {
+                [this, response](const Caller&, const v1::SearchUnitsRequest& r) -> absl::Status {
                   std::vector<std::string> words =
                       absl::StrSplit(platform::SearchKey(r.query()), ' ', absl::SkipEmpty());
                   if (words.empty())
@@ -486,7 +496,8 @@ grpc::ServerUnaryReactor* RegistryService::CreateUnit(Context* context,
                                                       const v1::CreateUnitRequest* request,
                                                       v1::Unit* response) {
   return Handle(
-      context, request, [&](const Caller& caller, const v1::CreateUnitRequest& r) -> absl::Status {
+      context, request,
+      [this, response](const Caller& caller, const v1::CreateUnitRequest& r) -> absl::Status {
         if (auto s = RequireDirectoryWriter(caller); !s.ok()) return s;
         platform::ViolationList v;
         if (!IsValidCode(r.unit_id())) {
@@ -506,29 +517,30 @@ grpc::ServerUnaryReactor* RegistryService::CreateUnit(Context* context,
 grpc::ServerUnaryReactor* RegistryService::UpdateUnit(Context* context,
                                                       const v1::UpdateUnitRequest* request,
                                                       v1::Unit* response) {
-  return Handle(context, request,
-                [&](const Caller& caller, const v1::UpdateUnitRequest& r) -> absl::Status {
-                  if (auto s = RequireDirectoryWriter(caller); !s.ok()) return s;
-                  if (!UnitCodeOf(r.unit().name()))
-                    return BadName("unit.name", "units/{unit code}");
-                  auto change = UpdateChange(r.unit(), r.update_mask(), r.allow_missing(), "unit.");
-                  if (!change.ok()) return change.status();
-                  auto done = store_.Write(Meta(caller, "UpdateUnit"), *change);
-                  if (!done.ok()) return done.status();
-                  *response = std::move(*done);
-                  return absl::OkStatus();
-                });
+  return Handle(
+      context, request,
+      [this, response](const Caller& caller, const v1::UpdateUnitRequest& r) -> absl::Status {
+        if (auto s = RequireDirectoryWriter(caller); !s.ok()) return s;
+        if (!UnitCodeOf(r.unit().name())) return BadName("unit.name", "units/{unit code}");
+        auto change = UpdateChange(r.unit(), r.update_mask(), r.allow_missing(), "unit.");
+        if (!change.ok()) return change.status();
+        auto done = store_.Write(Meta(caller, "UpdateUnit"), *change);
+        if (!done.ok()) return done.status();
+        *response = std::move(*done);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* RegistryService::DeleteUnit(Context* context,
                                                       const v1::DeleteUnitRequest* request,
                                                       google::protobuf::Empty*) {
-  return Handle(
-      context, request, [&](const Caller& caller, const v1::DeleteUnitRequest& r) -> absl::Status {
-        if (auto s = RequireDirectoryWriter(caller); !s.ok()) return s;
-        if (!UnitCodeOf(r.name())) return BadName("name", "units/{unit code}");
-        return store_.Delete<v1::Unit>(Meta(caller, "DeleteUnit"), r.name(), r.etag(), nullptr);
-      });
+  return Handle(context, request,
+                [this](const Caller& caller, const v1::DeleteUnitRequest& r) -> absl::Status {
+                  if (auto s = RequireDirectoryWriter(caller); !s.ok()) return s;
+                  if (!UnitCodeOf(r.name())) return BadName("name", "units/{unit code}");
+                  return store_.Delete<v1::Unit>(Meta(caller, "DeleteUnit"), r.name(), r.etag(),
+                                                 nullptr);
+                });
 }
 
 // --- Persons ---
@@ -536,44 +548,45 @@ grpc::ServerUnaryReactor* RegistryService::DeleteUnit(Context* context,
 grpc::ServerUnaryReactor* RegistryService::GetPerson(Context* context,
                                                      const v1::GetPersonRequest* request,
                                                      v1::Person* response) {
-  return Handle(context, request,
-                [&](const Caller& caller, const v1::GetPersonRequest& r) -> absl::Status {
-                  if (!PersonCodeOf(r.name())) return BadName("name", "persons/{person code}");
-                  auto found = store_.Get<v1::Person>(r.name());
-                  if (!found.ok()) return found.status();
-                  if (auto s = RequireReadUnitName(caller, found->unit()); !s.ok()) return s;
-                  *response = std::move(*found);
-                  return absl::OkStatus();
-                });
+  return Handle(
+      context, request,
+      [this, response](const Caller& caller, const v1::GetPersonRequest& r) -> absl::Status {
+        if (!PersonCodeOf(r.name())) return BadName("name", "persons/{person code}");
+        auto found = store_.Get<v1::Person>(r.name());
+        if (!found.ok()) return found.status();
+        if (auto s = RequireReadUnitName(caller, found->unit()); !s.ok()) return s;
+        *response = std::move(*found);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* RegistryService::BatchGetPersons(
     Context* context, const v1::BatchGetPersonsRequest* request,
     v1::BatchGetPersonsResponse* response) {
-  return Handle(context, request,
-                [&](const Caller& caller, const v1::BatchGetPersonsRequest& r) -> absl::Status {
-                  if (auto s = CheckBatch(r.names(), IsPersonName, "persons/{person code}");
-                      !s.ok())
-                    return s;
-                  std::vector<v1::Person> found;
-                  std::vector<std::string> missing;
-                  std::vector<std::string> names(r.names().begin(), r.names().end());
-                  if (auto s = store_.BatchGet(names, r.allow_missing(), &found, &missing); !s.ok())
-                    return s;
-                  for (const auto& p : found) {
-                    if (auto s = RequireReadUnitName(caller, p.unit()); !s.ok()) return s;
-                  }
-                  for (auto& p : found) *response->add_persons() = std::move(p);
-                  for (auto& m : missing) response->add_missing(m);
-                  return absl::OkStatus();
-                });
+  return Handle(
+      context, request,
+      [this, response](const Caller& caller, const v1::BatchGetPersonsRequest& r) -> absl::Status {
+        if (auto s = CheckBatch(r.names(), IsPersonName, "persons/{person code}"); !s.ok())
+          return s;
+        std::vector<v1::Person> found;
+        std::vector<std::string> missing;
+        std::vector<std::string> names(r.names().begin(), r.names().end());
+        if (auto s = store_.BatchGet(names, r.allow_missing(), &found, &missing); !s.ok()) return s;
+        for (const auto& p : found) {
+          if (auto s = RequireReadUnitName(caller, p.unit()); !s.ok()) return s;
+        }
+        for (auto& p : found) *response->add_persons() = std::move(p);
+        for (auto& m : missing) response->add_missing(m);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* RegistryService::ListPersons(Context* context,
                                                        const v1::ListPersonsRequest* request,
                                                        v1::ListPersonsResponse* response) {
   return Handle(
-      context, request, [&](const Caller& caller, const v1::ListPersonsRequest& r) -> absl::Status {
+      context, request,
+      [this, response](const Caller& caller, const v1::ListPersonsRequest& r) -> absl::Status {
         auto query = ParsePersonFilter(r.filter());
         if (!query.ok()) return query.status();
         if (auto s = NarrowToOwnUnit(caller, &query->unit); !s.ok()) return s;
@@ -594,7 +607,8 @@ grpc::ServerUnaryReactor* RegistryService::CreatePerson(Context* context,
                                                         const v1::CreatePersonRequest* request,
                                                         v1::Person* response) {
   return Handle(context, request,
-                [&](const Caller& caller, const v1::CreatePersonRequest& r) -> absl::Status {
+                [this, response](const Caller& caller,
+                                 const v1::CreatePersonRequest& r) -> absl::Status {
                   platform::ViolationList v;
                   if (!IsValidCode(r.person_id())) {
                     v.Add(
@@ -616,7 +630,8 @@ grpc::ServerUnaryReactor* RegistryService::UpdatePerson(Context* context,
                                                         const v1::UpdatePersonRequest* request,
                                                         v1::Person* response) {
   return Handle(context, request,
-                [&](const Caller& caller, const v1::UpdatePersonRequest& r) -> absl::Status {
+                [this, response](const Caller& caller,
+                                 const v1::UpdatePersonRequest& r) -> absl::Status {
                   if (!PersonCodeOf(r.person().name()))
                     return BadName("person.name", "persons/{person code}");
                   auto change = UpdateChange(r.person(), r.update_mask(), r.allow_missing(),
@@ -633,7 +648,7 @@ grpc::ServerUnaryReactor* RegistryService::DeletePerson(Context* context,
                                                         const v1::DeletePersonRequest* request,
                                                         google::protobuf::Empty*) {
   return Handle(context, request,
-                [&](const Caller& caller, const v1::DeletePersonRequest& r) -> absl::Status {
+                [this](const Caller& caller, const v1::DeletePersonRequest& r) -> absl::Status {
                   if (!PersonCodeOf(r.name())) return BadName("name", "persons/{person code}");
                   return store_.Delete<v1::Person>(Meta(caller, "DeletePerson"), r.name(), r.etag(),
                                                    PersonAuthorizer(caller));
@@ -646,7 +661,8 @@ grpc::ServerUnaryReactor* RegistryService::GetUnitYearlyRecord(
     Context* context, const v1::GetUnitYearlyRecordRequest* request,
     v1::UnitYearlyRecord* response) {
   return Handle(context, request,
-                [&](const Caller& caller, const v1::GetUnitYearlyRecordRequest& r) -> absl::Status {
+                [this, response](const Caller& caller,
+                                 const v1::GetUnitYearlyRecordRequest& r) -> absl::Status {
                   auto key = ParseYearlyRecordName(r.name(), kUnitsPrefix);
                   if (!key) return BadName("name", "units/{unit code}/yearlyRecords/{school year}");
                   if (auto s = RequireReadUnitName(caller, key->owner); !s.ok()) return s;
@@ -662,7 +678,8 @@ grpc::ServerUnaryReactor* RegistryService::BatchGetUnitYearlyRecords(
     v1::BatchGetUnitYearlyRecordsResponse* response) {
   return Handle(
       context, request,
-      [&](const Caller& caller, const v1::BatchGetUnitYearlyRecordsRequest& r) -> absl::Status {
+      [this, response](const Caller& caller,
+                       const v1::BatchGetUnitYearlyRecordsRequest& r) -> absl::Status {
         if (auto s = CheckBatch(r.names(), IsUnitRecordName,
                                 "units/{unit code}/yearlyRecords/{school year}");
             !s.ok()) {
@@ -691,7 +708,8 @@ grpc::ServerUnaryReactor* RegistryService::ListUnitYearlyRecords(
     v1::ListUnitYearlyRecordsResponse* response) {
   return Handle(
       context, request,
-      [&](const Caller& caller, const v1::ListUnitYearlyRecordsRequest& r) -> absl::Status {
+      [this, response](const Caller& caller,
+                       const v1::ListUnitYearlyRecordsRequest& r) -> absl::Status {
         auto query = ParseUnitRecordQuery(r.parent(), r.filter());
         if (!query.ok()) return query.status();
         if (auto s = NarrowToOwnUnit(caller, &query->unit); !s.ok()) return s;
@@ -718,7 +736,8 @@ grpc::ServerUnaryReactor* RegistryService::CreateUnitYearlyRecord(
     v1::UnitYearlyRecord* response) {
   return Handle(
       context, request,
-      [&](const Caller& caller, const v1::CreateUnitYearlyRecordRequest& r) -> absl::Status {
+      [this, response](const Caller& caller,
+                       const v1::CreateUnitYearlyRecordRequest& r) -> absl::Status {
         auto name = YearlyRecordNameFrom(r.parent(), r.unit_yearly_record_id(), kUnitsPrefix);
         if (!name.ok()) return name.status();
         if (auto s = RequireWriteUnitName(caller, r.parent()); !s.ok()) return s;
@@ -736,7 +755,8 @@ grpc::ServerUnaryReactor* RegistryService::UpdateUnitYearlyRecord(
     v1::UnitYearlyRecord* response) {
   return Handle(
       context, request,
-      [&](const Caller& caller, const v1::UpdateUnitYearlyRecordRequest& r) -> absl::Status {
+      [this, response](const Caller& caller,
+                       const v1::UpdateUnitYearlyRecordRequest& r) -> absl::Status {
         auto key = ParseYearlyRecordName(r.unit_yearly_record().name(), kUnitsPrefix);
         if (!key)
           return BadName("unit_yearly_record.name",
@@ -756,7 +776,7 @@ grpc::ServerUnaryReactor* RegistryService::DeleteUnitYearlyRecord(
     Context* context, const v1::DeleteUnitYearlyRecordRequest* request, google::protobuf::Empty*) {
   return Handle(
       context, request,
-      [&](const Caller& caller, const v1::DeleteUnitYearlyRecordRequest& r) -> absl::Status {
+      [this](const Caller& caller, const v1::DeleteUnitYearlyRecordRequest& r) -> absl::Status {
         auto key = ParseYearlyRecordName(r.name(), kUnitsPrefix);
         if (!key) return BadName("name", "units/{unit code}/yearlyRecords/{school year}");
         if (auto s = RequireWriteUnitName(caller, key->owner); !s.ok()) return s;
@@ -770,18 +790,18 @@ grpc::ServerUnaryReactor* RegistryService::DeleteUnitYearlyRecord(
 grpc::ServerUnaryReactor* RegistryService::GetPersonYearlyRecord(
     Context* context, const v1::GetPersonYearlyRecordRequest* request,
     v1::PersonYearlyRecord* response) {
-  return Handle(
-      context, request,
-      [&](const Caller& caller, const v1::GetPersonYearlyRecordRequest& r) -> absl::Status {
-        if (!IsPersonRecordName(r.name())) {
-          return BadName("name", "persons/{person code}/yearlyRecords/{school year}");
-        }
-        auto found = store_.Get<v1::PersonYearlyRecord>(r.name());
-        if (!found.ok()) return found.status();
-        if (auto s = RequireReadUnitName(caller, found->unit()); !s.ok()) return s;
-        *response = std::move(*found);
-        return absl::OkStatus();
-      });
+  return Handle(context, request,
+                [this, response](const Caller& caller,
+                                 const v1::GetPersonYearlyRecordRequest& r) -> absl::Status {
+                  if (!IsPersonRecordName(r.name())) {
+                    return BadName("name", "persons/{person code}/yearlyRecords/{school year}");
+                  }
+                  auto found = store_.Get<v1::PersonYearlyRecord>(r.name());
+                  if (!found.ok()) return found.status();
+                  if (auto s = RequireReadUnitName(caller, found->unit()); !s.ok()) return s;
+                  *response = std::move(*found);
+                  return absl::OkStatus();
+                });
 }
 
 grpc::ServerUnaryReactor* RegistryService::BatchGetPersonYearlyRecords(
@@ -789,7 +809,8 @@ grpc::ServerUnaryReactor* RegistryService::BatchGetPersonYearlyRecords(
     v1::BatchGetPersonYearlyRecordsResponse* response) {
   return Handle(
       context, request,
-      [&](const Caller& caller, const v1::BatchGetPersonYearlyRecordsRequest& r) -> absl::Status {
+      [this, response](const Caller& caller,
+                       const v1::BatchGetPersonYearlyRecordsRequest& r) -> absl::Status {
         if (auto s = CheckBatch(r.names(), IsPersonRecordName,
                                 "persons/{person code}/yearlyRecords/{school year}");
             !s.ok()) {
@@ -814,7 +835,8 @@ grpc::ServerUnaryReactor* RegistryService::ListPersonYearlyRecords(
     v1::ListPersonYearlyRecordsResponse* response) {
   return Handle(
       context, request,
-      [&](const Caller& caller, const v1::ListPersonYearlyRecordsRequest& r) -> absl::Status {
+      [this, response](const Caller& caller,
+                       const v1::ListPersonYearlyRecordsRequest& r) -> absl::Status {
         auto query = ParsePersonRecordQuery(r.parent(), r.filter());
         if (!query.ok()) return query.status();
         if (auto s = NarrowToOwnUnit(caller, &query->unit); !s.ok()) return s;
@@ -841,7 +863,8 @@ grpc::ServerUnaryReactor* RegistryService::CreatePersonYearlyRecord(
     v1::PersonYearlyRecord* response) {
   return Handle(
       context, request,
-      [&](const Caller& caller, const v1::CreatePersonYearlyRecordRequest& r) -> absl::Status {
+      [this, response](const Caller& caller,
+                       const v1::CreatePersonYearlyRecordRequest& r) -> absl::Status {
         auto name = YearlyRecordNameFrom(r.parent(), r.person_yearly_record_id(), kPersonsPrefix);
         if (!name.ok()) return name.status();
         auto done =
@@ -859,7 +882,8 @@ grpc::ServerUnaryReactor* RegistryService::UpdatePersonYearlyRecord(
     v1::PersonYearlyRecord* response) {
   return Handle(
       context, request,
-      [&](const Caller& caller, const v1::UpdatePersonYearlyRecordRequest& r) -> absl::Status {
+      [this, response](const Caller& caller,
+                       const v1::UpdatePersonYearlyRecordRequest& r) -> absl::Status {
         if (!IsPersonRecordName(r.person_yearly_record().name())) {
           return BadName("person_yearly_record.name",
                          "persons/{person code}/yearlyRecords/{school year}");
@@ -879,7 +903,7 @@ grpc::ServerUnaryReactor* RegistryService::DeletePersonYearlyRecord(
     google::protobuf::Empty*) {
   return Handle(
       context, request,
-      [&](const Caller& caller, const v1::DeletePersonYearlyRecordRequest& r) -> absl::Status {
+      [this](const Caller& caller, const v1::DeletePersonYearlyRecordRequest& r) -> absl::Status {
         if (!IsPersonRecordName(r.name())) {
           return BadName("name", "persons/{person code}/yearlyRecords/{school year}");
         }
@@ -918,7 +942,9 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportRecordsRequ
                             "the import was cancelled; nothing was imported"));
         return;
       }
-      Finish(platform::ToGrpcStatus(Complete()));
+      // The commit of a whole file takes seconds: on the workers, not gRPC's callback thread.
+      // The reactor lives until OnDone, which comes only after this Finish.
+      runtime_->workers().Run([this] { Finish(platform::ToGrpcStatus(Complete())); });
       return;
     }
     if (absl::Status s = Take(); !s.ok()) {
@@ -943,6 +969,10 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportRecordsRequ
     if (!parser_) {
       return platform::InvalidField("header", "the first message must carry the header");
     }
+    received_bytes_ += static_cast<int64_t>(request_.csv_chunk().size());
+    if (header_.file_bytes() > 0 && received_bytes_ > header_.file_bytes()) {
+      return WrongSize();
+    }
     parser_->Feed(request_.csv_chunk());
     return absl::OkStatus();
   }
@@ -956,6 +986,9 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportRecordsRequ
       v.Add("header.request_id", "is required: a ULID or UUID that makes a retry safe");
     } else if (header_.request_id().size() > 200) {
       v.Add("header.request_id", "must be at most 200 characters");
+    }
+    if (header_.file_bytes() < 0) {
+      v.Add("header.file_bytes", "must be the file's size in bytes, or 0 when not given");
     }
     int year = header_.school_year().start_year();
     if (header_.has_school_year() && !IsValidStartYear(year)) {
@@ -976,6 +1009,9 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportRecordsRequ
   absl::Status Complete() {
     if (!parser_)
       return platform::InvalidField("header", "the first message must carry the header");
+    // A message gRPC could not read ends the stream as the client's close does: only the
+    // declared size tells a whole file from a cut one.
+    if (header_.file_bytes() > 0 && received_bytes_ != header_.file_bytes()) return WrongSize();
     parser_->Finish();
     response_->set_kind(header_.kind());
     response_->set_rows(parser_->rows());
@@ -1050,10 +1086,19 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportRecordsRequ
     return absl::OkStatus();
   }
 
+  absl::Status WrongSize() const {
+    return platform::InvalidField(
+        "header.file_bytes",
+        absl::StrCat("declares ", header_.file_bytes(), " bytes but ", received_bytes_,
+                     " arrived: the stream was cut or a message could not be read; nothing "
+                     "was imported, send the file again"));
+  }
+
   platform::ServiceRuntime* runtime_;
   RegistryStore* store_;
   grpc::CallbackServerContext* context_;
   v1::ImportRecordsResponse* response_;
+  int64_t received_bytes_ = 0;
   Caller caller_;
   v1::ImportRecordsRequest request_;
   v1::ImportRecordsHeader header_;

@@ -98,7 +98,8 @@ class RegistryService final : public v1::RegistryService::CallbackService {
       Context*, v1::ImportRecordsResponse*) override;
 
  private:
-  // Authenticates, normalizes a copy of the request, and replies with what `body` returns.
+  // Authenticates, normalizes a copy of the request, and replies with what `body` returns,
+  // run on the runtime's workers.
   template <typename Request, typename Body>
   Unary* Handle(Context* context, const Request* request, Body body);
 

@@ -761,6 +761,34 @@ TEST_P(RegistryServiceTest, AMalformedImportStreamIsRefused) {
   EXPECT_EQ(send({header, chunk}, "not-a-token").code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(send({header, chunk}, Token(Role::kViewer)).code(),
             absl::StatusCode::kPermissionDenied);
+
+  // A declared size guards against a stream cut short: fewer or more bytes than declared import
+  // nothing; exactly the declared bytes import the file.
+  SeedDirectory();
+  const int64_t units_before = CountUnits();
+  const int64_t sequence_before = LastSequence();
+  v1::ImportRecordsRequest sized = header;
+  sized.mutable_header()->set_request_id("sized");
+  v1::ImportRecordsRequest first, second;
+  first.set_csv_chunk(
+      "Mã đơn vị,Tên đơn vị,Loại đơn vị,Cấp học,Mã đơn vị cấp trên,Mã quận huyện\n");
+  second.set_csv_chunk("THCS020,Trường THCS Đoàn Thị Điểm,Trường,THCS,PGD916,916\n");
+  const int64_t whole = first.csv_chunk().size() + second.csv_chunk().size();
+  sized.mutable_header()->set_file_bytes(whole);
+  EXPECT_EQ(ViolatedFields(send({sized, first}, admin_)),
+            std::set<std::string>{"header.file_bytes"})
+      << "the second chunk never came";
+  sized.mutable_header()->set_file_bytes(whole - 1);
+  EXPECT_EQ(ViolatedFields(send({sized, first, second}, admin_)),
+            std::set<std::string>{"header.file_bytes"});
+  sized.mutable_header()->set_file_bytes(-1);
+  EXPECT_EQ(ViolatedFields(send({sized, first, second}, admin_)),
+            std::set<std::string>{"header.file_bytes"});
+  EXPECT_EQ(CountUnits(), units_before);
+  EXPECT_EQ(LastSequence(), sequence_before);
+  sized.mutable_header()->set_file_bytes(whole);
+  EXPECT_TRUE(send({sized, first, second}, admin_).ok());
+  EXPECT_EQ(CountUnits(), units_before + 1);
 }
 
 TEST_P(RegistryServiceTest, BlockMembershipIsOnePerUnitAndYear) {

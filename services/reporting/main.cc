@@ -6,6 +6,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
 #include "services/platform/log/json_log.h"
 #include "services/platform/plan/plan_file.h"
 #include "services/platform/runtime/service_runtime.h"
@@ -22,6 +23,10 @@ ABSL_FLAG(std::vector<std::string>, upstream_feeds, dienhinh::reporting::Default
           "(e.g. registry@ninh-kieu=10.0.0.5:50051)");
 
 int main(int argc, char** argv) {
+  // Debian builds Abseil without NDEBUG, which leaves the mutex deadlock detector on: it walks
+  // a lock graph on every Lock (a share of the CPU under load, BENCHMARKS.md). Lock order is
+  // kept by review and the tests, not at run time.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   dienhinh::platform::BlockTerminationSignals();
   dienhinh::platform::ParseFlagsWithEnvironment(
       argc, argv, "dienhinh reporting service; flags may also be given as DIENHINH_<FLAG> variables");

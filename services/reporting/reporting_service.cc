@@ -76,28 +76,29 @@ absl::StatusOr<const platform::Plan*> ReportingService::PlanOf(const std::string
   return plan;
 }
 
-// --- RPCs: authenticate, then the work; one conversion to grpc::Status in Reply ---
+// --- RPCs: authenticate, then the work on the runtime's workers (every one reads or writes
+// the database: never on gRPC's callback threads); one conversion to grpc::Status in Reply ---
 
 #define DH_UNARY(Method, Request, Response, Call)                                           \
   grpc::ServerUnaryReactor* ReportingService::Method(grpc::CallbackServerContext* context, \
                                                      const v1::Request* request,          \
                                                      v1::Response* response) {            \
-    auto caller = runtime_->authenticator().Authenticate(*context);                        \
-    if (!caller.ok()) return platform::Reply(context, caller.status());                    \
-    return platform::Reply(context, Call);                                                 \
+    return platform::ReplyAuthenticated(                                                   \
+        context, runtime_->authenticator(), runtime_->workers(),                           \
+        [this, request, response](const Caller& caller) { return Call; });                 \
   }
 
-DH_UNARY(FileAnnualReport, FileAnnualReportRequest, UnitAnnualReport, File(*caller, *request, response))
-DH_UNARY(GetAnnualReport, GetAnnualReportRequest, UnitAnnualReport, Get(*caller, *request, response))
+DH_UNARY(FileAnnualReport, FileAnnualReportRequest, UnitAnnualReport, File(caller, *request, response))
+DH_UNARY(GetAnnualReport, GetAnnualReportRequest, UnitAnnualReport, Get(caller, *request, response))
 DH_UNARY(ListAnnualReports, ListAnnualReportsRequest, ListAnnualReportsResponse,
-         List(*caller, *request, response))
+         List(caller, *request, response))
 DH_UNARY(ListCompliance, ListComplianceRequest, ListComplianceResponse,
-         Compliance(*caller, *request, response))
+         Compliance(caller, *request, response))
 DH_UNARY(GetSummary, GetSummaryRequest, Summary, Summarise(*request, response))
 DH_UNARY(ListRecognisedModels, ListRecognisedModelsRequest, ListRecognisedModelsResponse,
          RecognisedModels(*request, response))
 DH_UNARY(CreateReplicationRecord, CreateReplicationRecordRequest, ReplicationRecord,
-         CreateReplication(*caller, *request, response))
+         CreateReplication(caller, *request, response))
 DH_UNARY(ListReplicationRecords, ListReplicationRecordsRequest, ListReplicationRecordsResponse,
          ListReplication(*request, response))
 DH_UNARY(GetReplicationStats, GetReplicationStatsRequest, ReplicationStats,

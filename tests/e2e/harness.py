@@ -402,16 +402,23 @@ class Cluster:
     def wait_feeds_caught_up(self, timeout=60):
         """Waits until every follower has applied every event of the feeds it follows (e.g.
         evaluation and reporting after an import of thousands of registry records). Heads are
-        read before positions, so events appended meanwhile never count as applied."""
+        read before positions, so events appended meanwhile never count as applied. A log's head
+        metric follows its commits by a moment (the log's tail learns of them by notification or
+        poll), so the followers must be level with heads that stayed put for a settling interval:
+        a head read just after a write returned may not count that write yet."""
         deadline = time.monotonic() + timeout
+        settled_heads = None
         while True:
+            heads = {name: self.metrics(name).get(("dienhinh_event_log_last_sequence", ()), 0)
+                     for name in SERVICES}
             behind = {feed: events for feed, events in self.feed_lag().items() if events > 0}
-            if not behind:
+            if not behind and heads == settled_heads:
                 return
+            settled_heads = None if behind else heads
             if time.monotonic() >= deadline:
                 raise AssertionError("feeds still behind after %d s (follower, upstream): events: %r"
                                      % (timeout, behind))
-            time.sleep(0.2)
+            time.sleep(0.3)
 
     # --- logs ---
 

@@ -1,5 +1,12 @@
 // Ends a unary callback call with an absl::Status, converted once (grpc_status.h). Handlers
-// read as: `return Reply(context, DoTheWork(...));`
+// read as: `return Reply(context, DoTheWork(...));`, or, for work that waits (the database, a
+// call to another service), `return ReplyAuthenticated(context, authenticator, workers,
+// [this, request, response](const Caller& caller) { return DoTheWork(...); });` which runs the
+// work on a WorkerPool thread and finishes the call from there (server/worker_pool.h says why).
+//
+// The work of the pooled forms runs after the handler has returned: it must capture by value
+// (the request and response pointers stay valid until the call is finished, the handler's
+// local variables do not).
 #ifndef DIENHINH_SERVICES_PLATFORM_API_REPLY_H_
 #define DIENHINH_SERVICES_PLATFORM_API_REPLY_H_
 
@@ -7,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "services/platform/auth/authenticator.h"
+#include "services/platform/server/worker_pool.h"
 #include "services/platform/status/grpc_status.h"
 
 namespace dienhinh::platform {
@@ -26,6 +34,36 @@ grpc::ServerUnaryReactor* ReplyAuthenticated(grpc::CallbackServerContext* contex
   absl::StatusOr<Caller> caller = authenticator.Authenticate(*context);
   if (!caller.ok()) return Reply(context, caller.status());
   return Reply(context, work(*caller));
+}
+
+// Replies with what `work()` returns, run on `workers`. A call cancelled while it waited for a
+// worker (the client gave up, its deadline passed, the server is draining) is not worked on.
+template <typename Work>
+grpc::ServerUnaryReactor* Reply(grpc::CallbackServerContext* context, WorkerPool& workers,
+                                Work work) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  workers.Run([context, reactor, work = std::move(work)]() mutable {
+    if (context->IsCancelled()) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled before it was served"));
+      return;
+    }
+    reactor->Finish(ToGrpcStatus(work()));
+  });
+  return reactor;
+}
+
+// Authenticates on the calling (gRPC) thread, which is cheap and refuses bad tokens without a
+// hop, then replies with what `work(caller)` returns, run on `workers`.
+template <typename Work>
+grpc::ServerUnaryReactor* ReplyAuthenticated(grpc::CallbackServerContext* context,
+                                             const Authenticator& authenticator,
+                                             WorkerPool& workers, Work work) {
+  absl::StatusOr<Caller> caller = authenticator.Authenticate(*context);
+  if (!caller.ok()) return Reply(context, caller.status());
+  return Reply(context, workers,
+               [caller = *std::move(caller), work = std::move(work)]() mutable {
+                 return work(static_cast<const Caller&>(caller));
+               });
 }
 
 }  // namespace dienhinh::platform

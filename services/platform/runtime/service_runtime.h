@@ -35,6 +35,7 @@ struct RuntimeOptions {
   std::vector<std::string> rs256_public_keys;  // "kid=path" or "path"
   absl::Duration drain_timeout = absl::Seconds(10);
   int max_message_bytes = 8 << 20;
+  int worker_threads = 32;  // the host's WorkerPool: where handlers do their work
   bool sqlite_full_sync = true;
   ServerTlsFiles server_tls;  // plaintext when empty
   ClientTlsFiles client_tls;  // how this service calls its peers and follows their feeds
@@ -56,6 +57,9 @@ class ServiceRuntime {
   Database& db() { return *db_; }
   EventLog& events() { return *events_; }
   const Authenticator& authenticator() const { return *authenticator_; }
+  // Where handlers do their work, off gRPC's callback threads (api/reply.h); drained by Stop
+  // once the server has stopped taking calls.
+  WorkerPool& workers() { return host_->workers(); }
   const RuntimeOptions& options() const { return options_; }
   // A token this service presents to its peers (role service, subject = service name),
   // signed with the data directory's key.

@@ -21,7 +21,18 @@ ABSL_FLAG(std::string, site, "local",
           "site id written on every event, e.g. can-tho/ninh-kieu; keeps sites apart when merged");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
           "on SIGTERM/SIGINT, how long in-flight calls may take before they are cancelled");
-ABSL_FLAG(int, max_message_bytes, 8 << 20, "largest request or response message accepted");
+// Requests are small but for ImportRecords, whose messages the CLI keeps to 256 KiB (1 MiB at
+// most, --chunk_size); responses (a List page of up to 1000 resources, an export chunk) share
+// the limit. gRPC refuses a larger request with RESOURCE_EXHAUSTED before any
+// of the service's code sees it (request_guard.h).
+ABSL_FLAG(int, max_message_bytes, 8 << 20,
+          "largest request or response message accepted, in bytes (a larger request is "
+          "RESOURCE_EXHAUSTED)");
+// gRPC's own callback threads (two on 2 cores) only hand calls over: the handlers' waits (an
+// fsync, a call to a peer) happen on these, so a few dozen keep the CPUs busy while others wait.
+ABSL_FLAG(int, worker_threads, 32,
+          "threads that run the handlers (database work, calls to other services); 0 runs "
+          "them on gRPC's callback threads");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
 ABSL_FLAG(std::vector<std::string>, jwt_rs256_public_keys, {},
           "PEM files of RS256 public keys (single sign-on) accepted besides the local HS256 key");

@@ -11,11 +11,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "services/platform/log/json_log.h"
+#include "services/platform/server/request_guard.h"
 
 namespace dienhinh::platform {
 
 ServiceHost::ServiceHost(HostOptions options)
-    : options_(std::move(options)), metrics_(std::make_shared<prometheus::Registry>()) {}
+    : options_(std::move(options)),
+      metrics_(std::make_shared<prometheus::Registry>()),
+      workers_(options_.worker_threads) {}
 
 ServiceHost::~ServiceHost() { Drain(); }
 
@@ -56,9 +59,13 @@ absl::Status ServiceHost::Start() {
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   for (grpc::Service* service : services_) builder.RegisterService(service);
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> observers;
-  observers.push_back(std::make_unique<CallObserverFactory>(metrics_, options_.caller_namer));
-  builder.experimental().SetInterceptorCreators(std::move(observers));
+  // The guard comes first: a server runs its interceptors in reverse order on what arrives and
+  // in order on what leaves, so the observer logs the request as it came and the status as the
+  // guard rewrote it.
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<RequestGuardFactory>());
+  interceptors.push_back(std::make_unique<CallObserverFactory>(metrics_, options_.caller_namer));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
@@ -90,7 +97,10 @@ void ServiceHost::SetServing(bool serving) {
 }
 
 void ServiceHost::Drain() {
-  if (server_ == nullptr || drained_) return;
+  if (server_ == nullptr || drained_) {
+    workers_.Drain();
+    return;
+  }
   drained_ = true;
   LogInfo("draining", {{"timeout_ms", absl::ToInt64Milliseconds(options_.drain_timeout)}});
   // Shutdown() of the health service turns every status NOT_SERVING and freezes it there.
@@ -99,6 +109,10 @@ void ServiceHost::Drain() {
   server_->Shutdown(std::chrono::system_clock::now() +
                     absl::ToChronoMilliseconds(options_.drain_timeout));
   server_->Wait();
+  // A unary call is done only once its reactor is finished, and the workers finish them: the
+  // server's Shutdown has already waited for every task that answers a call. What is left are
+  // tasks just returning; join them so none runs past the objects the services own.
+  workers_.Drain();
   LogInfo("stopped");
 }
 

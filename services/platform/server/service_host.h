@@ -23,6 +23,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "services/platform/server/call_observer.h"
+#include "services/platform/server/worker_pool.h"
 
 namespace prometheus {
 class Exposer;
@@ -36,6 +37,8 @@ struct HostOptions {
   std::string metrics_address;   // "127.0.0.1:9101"; empty or "off": no metrics endpoint
   int max_message_bytes = 8 << 20;
   absl::Duration drain_timeout = absl::Seconds(10);
+  // Threads that run the handlers' work off gRPC's callback threads (worker_pool.h).
+  int worker_threads = 32;
   // Insecure when null; TLS / mutual TLS credentials otherwise.
   std::shared_ptr<grpc::ServerCredentials> credentials;
   CallerNamer caller_namer;
@@ -61,8 +64,13 @@ class ServiceHost {
 
   void SetServing(bool serving);
   // Health NOT_SERVING, stream callbacks, then stops taking calls and waits for the in-flight
-  // ones up to the drain timeout (cancelling what is left). Safe to call twice.
+  // ones up to the drain timeout (cancelling what is left), then for the workers to finish
+  // their tasks. Safe to call twice.
   void Drain();
+
+  // Where handlers run their work (api/reply.h). Usable from construction on; after Drain a
+  // task runs on the thread that submits it.
+  WorkerPool& workers() { return workers_; }
 
   const std::shared_ptr<prometheus::Registry>& metrics() const { return metrics_; }
   // Adds metrics read at each scrape (after Start; nothing when metrics are off).
@@ -78,6 +86,7 @@ class ServiceHost {
   std::shared_ptr<prometheus::Registry> metrics_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   std::unique_ptr<grpc::Server> server_;
+  WorkerPool workers_;
   int port_ = 0;
   bool drained_ = false;
 };

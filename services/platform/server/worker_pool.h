@@ -1,0 +1,59 @@
+// The threads that run the services' handlers, off gRPC's callback threads.
+//
+// gRPC 1.51 runs callback handlers on a handful of its own threads (two on a 2-core machine); a
+// handler that waits there (an SQLite commit's fsync, a blocking call to another service) stops
+// every other call of the process from being served. A handler instead takes its reactor,
+// hands the work to this pool and returns; the worker finishes the reactor (api/reply.h).
+//
+// Threads start on demand, up to `max_threads`, and stay; tasks beyond that queue in order.
+// With `max_threads` 0 every task runs on the thread that submits it (the handlers inline, as
+// before the pool: for comparisons).
+#ifndef DIENHINH_SERVICES_PLATFORM_SERVER_WORKER_POOL_H_
+#define DIENHINH_SERVICES_PLATFORM_SERVER_WORKER_POOL_H_
+
+#include <deque>
+#include <functional>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+
+namespace dienhinh::platform {
+
+class WorkerPool {
+ public:
+  explicit WorkerPool(int max_threads);
+  // Drains.
+  ~WorkerPool();
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  // Runs `task` on a worker thread. After Drain (or with no threads allowed) the task runs on
+  // the calling thread instead, so that a call that reaches a handler late is still answered
+  // rather than left hanging.
+  void Run(std::function<void()> task);
+
+  // Runs what is queued, waits for the running tasks and joins the threads. Call it once
+  // nothing can submit any more (the server has stopped); idempotent.
+  void Drain();
+
+  int max_threads() const { return max_threads_; }
+  // Threads started so far, and tasks waiting for one (for tests and metrics).
+  int threads() const;
+  int queued() const;
+
+ private:
+  void Work();
+
+  const int max_threads_;
+  mutable absl::Mutex mutex_;
+  std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mutex_);
+  int idle_ ABSL_GUARDED_BY(mutex_) = 0;
+  bool draining_ ABSL_GUARDED_BY(mutex_) = false;
+  std::vector<std::thread> threads_ ABSL_GUARDED_BY(mutex_);
+};
+
+}  // namespace dienhinh::platform
+
+#endif  // DIENHINH_SERVICES_PLATFORM_SERVER_WORKER_POOL_H_
