@@ -35,15 +35,8 @@ constexpr char kBlock[] = "emulationBlocks/thpt-can-tho";
 class EvaluationServiceTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    auto opened = platform::testing::OpenTestDatabase(GetParam());
-    if (!opened.ok()) {
-      if (GetParam() == Backend::kPostgres && !platform::testing::PostgresRequired() &&
-          opened.status().code() == absl::StatusCode::kUnavailable) {
-        GTEST_SKIP() << opened.status().message();
-      }
-      FAIL() << opened.status();
-    }
-    database_ = std::move(*opened);
+    DH_OPEN_TEST_DATABASE_OR_SKIP(opened, GetParam());
+    database_ = std::move(opened);
     auto plans = platform::LoadCheckedPlanDirectory(DH_PLANS_DIR);
     ASSERT_TRUE(plans.ok()) << plans.status();
     plans_ = std::make_unique<platform::PlanCatalog>(std::move(*plans));

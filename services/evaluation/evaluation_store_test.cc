@@ -58,19 +58,9 @@ v1::EvaluationTrigger Trigger(v1::EvaluationTrigger::Kind kind) {
 class EvaluationStoreTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    auto opened = platform::testing::OpenTestDatabase(GetParam());
-    if (!opened.ok()) {
-      if (GetParam() == Backend::kPostgres && !platform::testing::PostgresRequired() &&
-          opened.status().code() == absl::StatusCode::kUnavailable) {
-        GTEST_SKIP() << opened.status().message();
-      }
-      FAIL() << opened.status();
-    }
-    db_ = std::move(*opened);
-    std::vector<platform::Migration> schema = platform::EventMigrations();
-    for (auto& m : platform::ApiMigrations()) schema.push_back(m);
-    for (auto& m : EvaluationMigrations()) schema.push_back(m);
-    ASSERT_TRUE(platform::Migrate(*db_.db, schema).ok());
+    DH_OPEN_TEST_DATABASE_OR_SKIP(opened, GetParam());
+    db_ = std::move(opened);
+    ASSERT_TRUE(platform::Migrate(*db_.db, platform::ServiceSchema(EvaluationMigrations())).ok());
   }
 
   // Runs `body` in one write transaction and expects it to commit.

@@ -101,19 +101,9 @@ class CountingDatabase final : public platform::Database {
 class EvaluationWorkerTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    auto opened = platform::testing::OpenTestDatabase(GetParam());
-    if (!opened.ok()) {
-      if (GetParam() == Backend::kPostgres && !platform::testing::PostgresRequired() &&
-          opened.status().code() == absl::StatusCode::kUnavailable) {
-        GTEST_SKIP() << opened.status().message();
-      }
-      FAIL() << opened.status();
-    }
-    database_ = std::move(*opened);
-    std::vector<platform::Migration> schema = platform::EventMigrations();
-    for (auto& m : platform::ApiMigrations()) schema.push_back(m);
-    for (auto& m : EvaluationMigrations()) schema.push_back(m);
-    ASSERT_TRUE(platform::Migrate(*database_.db, schema).ok());
+    DH_OPEN_TEST_DATABASE_OR_SKIP(opened, GetParam());
+    database_ = std::move(opened);
+    ASSERT_TRUE(platform::Migrate(*database_.db, platform::ServiceSchema(EvaluationMigrations())).ok());
     auto plans = platform::LoadCheckedPlanDirectory(DH_PLANS_DIR);
     ASSERT_TRUE(plans.ok()) << plans.status();
     plans_ = std::make_unique<platform::PlanCatalog>(std::move(*plans));

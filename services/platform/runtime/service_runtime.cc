@@ -33,6 +33,13 @@ RuntimeOptions RuntimeOptionsFromFlags(const std::string& service_name,
   return options;
 }
 
+std::vector<Migration> ServiceSchema(const std::vector<Migration>& own) {
+  std::vector<Migration> schema = EventMigrations();
+  for (Migration& m : ApiMigrations()) schema.push_back(std::move(m));
+  schema.insert(schema.end(), own.begin(), own.end());
+  return schema;
+}
+
 absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(RuntimeOptions options) {
   std::unique_ptr<ServiceRuntime> runtime(new ServiceRuntime(std::move(options)));
   const RuntimeOptions& o = runtime->options_;
@@ -45,10 +52,8 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(RuntimeOp
   if (!db.ok()) return db.status();
   runtime->db_ = std::move(*db);
 
-  std::vector<Migration> schema = EventMigrations();
-  for (Migration& m : ApiMigrations()) schema.push_back(std::move(m));
-  schema.insert(schema.end(), o.migrations.begin(), o.migrations.end());
-  if (absl::Status migrated = Migrate(*runtime->db_, schema); !migrated.ok()) {
+  if (absl::Status migrated = Migrate(*runtime->db_, ServiceSchema(o.migrations));
+      !migrated.ok()) {
     return absl::Status(migrated.code(), absl::StrCat("migrating ", o.service_name,
                                                       " schema: ", migrated.message()));
   }

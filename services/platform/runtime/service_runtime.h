@@ -49,6 +49,10 @@ RuntimeOptions RuntimeOptionsFromFlags(const std::string& service_name,
                                        const std::string& default_listen,
                                        const std::string& default_metrics);
 
+// A service's whole schema: the platform's tables (event log, request and audit bookkeeping),
+// then the service's own migrations. What Create applies; tests of a store apply it too.
+std::vector<Migration> ServiceSchema(const std::vector<Migration>& own);
+
 class ServiceRuntime {
  public:
   static absl::StatusOr<std::unique_ptr<ServiceRuntime>> Create(RuntimeOptions options);
