@@ -24,11 +24,16 @@ using platform::Caller;
 using platform::Role;
 using platform::Transaction;
 
-// Writes prepared chunks one after another; deletes itself when the call is done.
+// Writes prepared chunks one after another; deletes itself when the call is done. Created
+// idle: Send or Fail starts it, from any thread (gRPC holds what a reactor starts before the
+// handler has returned it, and replays it once bound).
 class ChunkWriter final : public grpc::ServerWriteReactor<v1::ExportChunk> {
  public:
-  explicit ChunkWriter(std::vector<v1::ExportChunk> chunks) : chunks_(std::move(chunks)) { Next(); }
-  explicit ChunkWriter(const absl::Status& status) { Finish(platform::ToGrpcStatus(status)); }
+  void Send(std::vector<v1::ExportChunk> chunks) {
+    chunks_ = std::move(chunks);
+    Next();
+  }
+  void Fail(const absl::Status& status) { Finish(platform::ToGrpcStatus(status)); }
 
   void OnWriteDone(bool ok) override {
     if (!ok) {
@@ -90,11 +95,26 @@ std::vector<v1::ExportChunk> Chunk(const std::string& file, const ReportDocument
 
 grpc::ServerWriteReactor<v1::ExportChunk>* ReportingService::ExportReport(
     grpc::CallbackServerContext* context, const v1::ExportReportRequest* request) {
+  auto* writer = new ChunkWriter();
   auto caller = runtime_->authenticator().Authenticate(*context);
-  if (!caller.ok()) return new ChunkWriter(caller.status());
-  auto chunks = Export(*caller, *request);
-  if (!chunks.ok()) return new ChunkWriter(chunks.status());
-  return new ChunkWriter(std::move(*chunks));
+  if (!caller.ok()) {
+    writer->Fail(caller.status());
+    return writer;
+  }
+  // Reading and laying out a report takes a while: on the workers, not gRPC's callback thread.
+  runtime_->workers().Run([this, context, request, writer, caller = *std::move(caller)] {
+    if (context->IsCancelled()) {
+      writer->Fail(absl::CancelledError("cancelled before it was served"));
+      return;
+    }
+    auto chunks = Export(caller, *request);
+    if (!chunks.ok()) {
+      writer->Fail(chunks.status());
+      return;
+    }
+    writer->Send(std::move(*chunks));
+  });
+  return writer;
 }
 
 absl::StatusOr<std::vector<v1::ExportChunk>> ReportingService::Export(
