@@ -245,7 +245,12 @@ absl::Status EvaluationWorker::RecordIn(Transaction& tx, Work& work, bool force,
   if (*changes != work.registry_changes) {
     // A registry change was applied while the facts were gathered; it may concern a record
     // this evaluation did not yet know it reads. Run again with fresh facts, and say that a
-    // record change is why (which record is not known here: only that one changed).
+    // record change is why (which record is not known here: only that one changed) — unless
+    // something was queued for this nomination meanwhile (a review, an update): that run
+    // gathers fresh facts anyway, and its own trigger is the truer reason for it.
+    auto finished = FinishEntry(tx, work.entry.nomination, work.entry.generation);
+    if (!finished.ok()) return finished.status();
+    if (!*finished) return absl::OkStatus();
     v1::EvaluationTrigger again;
     again.set_kind(v1::EvaluationTrigger::KIND_RECORD_CHANGED);
     again.set_reason("a registry change was applied while the previous evaluation gathered its facts");
