@@ -31,7 +31,7 @@ import grpc
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import Cluster, load, metadata, request_id  # noqa: E402
+from harness import Cluster, load, metadata, request_id, status_details, unpack  # noqa: E402
 
 BUILD = sys.argv.pop(1) if len(sys.argv) > 1 else os.path.join(harness.ROOT, "build")
 
@@ -47,7 +47,6 @@ intake_pb2, _ = load("dienhinh.intake.v1.intake_service")
 evaluation_pb2, _ = load("dienhinh.evaluation.v1.evaluation_service")
 reporting_pb2, _ = load("dienhinh.reporting.v1.reporting_service")
 event_pb2, _ = load("dienhinh.events.v1.event")
-status_pb2, _ = load("google.rpc.status")
 error_details_pb2, _ = load("google.rpc.error_details")
 
 REGISTRY = "dienhinh.registry.v1.RegistryService"
@@ -123,22 +122,6 @@ def with_string(request_class, request_bytes, payload):
 
 def with_deep_nesting(request_bytes):
     return request_bytes + tag(UNKNOWN_FIELD, 3) * NESTING + tag(UNKNOWN_FIELD, 4) * NESTING
-
-
-def status_details(error):
-    for key, value in error.trailing_metadata() or ():
-        if key == "grpc-status-details-bin":
-            return status_pb2.Status.FromString(value)
-    return None
-
-
-def unpack(details, message_class):
-    found = []
-    for any_detail in (details.details if details else ()):
-        message = message_class()
-        if any_detail.Unpack(message):
-            found.append(message)
-    return found
 
 
 class BadInputTest(unittest.TestCase):

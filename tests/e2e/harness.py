@@ -85,6 +85,26 @@ def request_id():
     return str(uuid.uuid4())
 
 
+def status_details(error):
+    """The google.rpc.Status of a failed call, from its grpc-status-details-bin trailer; None
+    when it carries none."""
+    status_pb2, _ = load("google.rpc.status")
+    for key, value in error.trailing_metadata() or ():
+        if key == "grpc-status-details-bin":
+            return status_pb2.Status.FromString(value)
+    return None
+
+
+def unpack(status, message_class):
+    """The details of `status` (or of none) that are `message_class` messages."""
+    found = []
+    for any_detail in (status.details if status else ()):
+        message = message_class()
+        if any_detail.Unpack(message):
+            found.append(message)
+    return found
+
+
 def wait_until(what, probe, timeout, interval=0.2):
     """Calls probe() until it returns something true, and returns that; raises AssertionError
     saying what was awaited (and the last value seen) when `timeout` seconds pass."""

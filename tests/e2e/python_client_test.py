@@ -26,7 +26,8 @@ import grpc
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import Cluster, load, metadata, request_id, wait_until  # noqa: E402
+from harness import (Cluster, load, metadata, request_id, status_details, unpack,  # noqa: E402
+                     wait_until)
 
 BUILD = sys.argv.pop(1) if len(sys.argv) > 1 else os.path.join(harness.ROOT, "build")
 
@@ -48,7 +49,6 @@ registry_pb2, _ = load("dienhinh.registry.v1.registry_service")
 reporting_pb2, _ = load("dienhinh.reporting.v1.reporting_service")
 summary_pb2, _ = load("dienhinh.reporting.v1.summary")
 category_pb2, _ = load("dienhinh.type.v1.nomination_category")
-status_pb2, _ = load("google.rpc.status")
 error_details_pb2, _ = load("google.rpc.error_details")
 
 Outcome = evaluation_pb2.CriterionOutcome.Outcome
@@ -107,23 +107,6 @@ def dossier(category, nominee, nominating_unit, attested):
     vote.minutes_reference = "07/BB-HNVC"
     vote.minutes_evidence_id = "e2"
     return n
-
-
-def status_details(error):
-    """The google.rpc.Status of a failed call, from its grpc-status-details-bin trailer."""
-    for key, value in error.trailing_metadata() or ():
-        if key == "grpc-status-details-bin":
-            return status_pb2.Status.FromString(value)
-    return None
-
-
-def unpack(status, message_class):
-    found = []
-    for any_detail in status.details:
-        message = message_class()
-        if any_detail.Unpack(message):
-            found.append(message)
-    return found
 
 
 class PythonClientTest(unittest.TestCase):
