@@ -1,7 +1,5 @@
 #include "services/platform/log/json_log.h"
 
-#include <unistd.h>
-
 #include <atomic>
 #include <cstdio>
 
@@ -9,6 +7,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "services/platform/log/log_sink.h"
 
 namespace dienhinh::platform {
 namespace {
@@ -121,9 +120,7 @@ void Log(LogLevel level, absl::string_view message, const LogFields& fields) {
     }
   }
   line += "}\n";
-  // One write per line keeps lines whole when several threads log at once.
-  ssize_t ignored = ::write(STDERR_FILENO, line.data(), line.size());
-  (void)ignored;
+  WriteLogLines(line, level >= LogLevel::kWarning);
 }
 
 }  // namespace dienhinh::platform

@@ -1,0 +1,118 @@
+#include "services/platform/log/log_sink.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+
+namespace dienhinh::platform {
+namespace {
+
+class Sink {
+ public:
+  static Sink& Instance() {
+    static Sink* sink = new Sink();  // never destroyed: static destructors may still log
+    return *sink;
+  }
+
+  void Write(absl::string_view lines, bool urgent) {
+    absl::MutexLock lock(&mu_);
+    if (buffer_.empty()) oldest_ = absl::Now();
+    buffer_.append(lines.data(), lines.size());
+    if (urgent || direct_ || buffer_.size() >= kFlushBytes) {
+      WriteOutLocked();
+    } else if (!flusher_started_) {
+      StartFlusherLocked();
+    }
+  }
+
+  void Flush() {
+    absl::MutexLock lock(&mu_);
+    WriteOutLocked();
+  }
+
+  // At exit: what is buffered goes out, and every later line (a static destructor's) is
+  // written as it comes, since the flusher may not run again.
+  void FlushForExit() {
+    absl::MutexLock lock(&mu_);
+    WriteOutLocked();
+    direct_ = true;
+  }
+
+  void SetInterval(absl::Duration interval) {
+    absl::MutexLock lock(&mu_);
+    interval_ = interval;
+  }
+
+  void SetFd(int fd) {
+    absl::MutexLock lock(&mu_);
+    WriteOutLocked();
+    fd_ = fd;
+  }
+
+ private:
+  void StartFlusherLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    flusher_started_ = true;
+    std::atexit([] { Instance().FlushForExit(); });
+    // Detached: the sink lives as long as the process.
+    std::thread([this] { FlushLoop(); }).detach();
+  }
+
+  // Sleeps until a line is buffered, and writes the buffer out once its oldest line has waited
+  // the interval (an idle service's flusher does not wake).
+  void FlushLoop() {
+    absl::MutexLock lock(&mu_);
+    for (;;) {
+      mu_.Await(absl::Condition(this, &Sink::HasLines));
+      const absl::Time due = oldest_ + interval_;
+      if (absl::Now() >= due) {
+        WriteOutLocked();
+      } else {
+        // Back early when another thread wrote the buffer out meanwhile.
+        mu_.AwaitWithDeadline(absl::Condition(this, &Sink::IsEmpty), due);
+      }
+    }
+  }
+
+  bool HasLines() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !buffer_.empty(); }
+  bool IsEmpty() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return buffer_.empty(); }
+
+  // Under the lock, so that the lines of a later urgent write cannot overtake these.
+  void WriteOutLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    size_t done = 0;
+    while (done < buffer_.size()) {
+      const ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;  // nowhere to write (stderr closed, disk full): the lines are dropped
+      done += static_cast<size_t>(n);
+    }
+    buffer_.clear();
+    if (buffer_.capacity() > 4 * kFlushBytes) buffer_.shrink_to_fit();  // after a burst
+  }
+
+  absl::Mutex mu_;
+  std::string buffer_ ABSL_GUARDED_BY(mu_);
+  absl::Time oldest_ ABSL_GUARDED_BY(mu_);  // when the first line now buffered came
+  absl::Duration interval_ ABSL_GUARDED_BY(mu_) = kFlushInterval;
+  int fd_ ABSL_GUARDED_BY(mu_) = STDERR_FILENO;
+  bool flusher_started_ ABSL_GUARDED_BY(mu_) = false;
+  bool direct_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace
+
+void WriteLogLines(absl::string_view lines, bool urgent) { Sink::Instance().Write(lines, urgent); }
+
+void FlushLog() { Sink::Instance().Flush(); }
+
+void SetLogFlushInterval(absl::Duration interval) { Sink::Instance().SetInterval(interval); }
+
+void SetLogFileDescriptor(int fd) { Sink::Instance().SetFd(fd); }
+
+}  // namespace dienhinh::platform
