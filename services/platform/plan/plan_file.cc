@@ -10,9 +10,11 @@
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "services/platform/plan/text_format_errors.h"
 #include "services/platform/status/error_details.h"
 
@@ -35,9 +37,28 @@ bool ValidLocal(const LocalDateTime& t) {
          t.minutes() >= 0 && t.minutes() <= 59 && t.seconds() >= 0 && t.seconds() <= 59;
 }
 
+// An IANA zone name ("Asia/Ho_Chi_Minh", "UTC"): Abseil reads a name as a file under the zone
+// folder, or anywhere for a path starting with '/', so a plan must not name a file elsewhere.
+bool LooksLikeZoneName(absl::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (absl::string_view part : absl::StrSplit(name, '/')) {
+    if (part.empty() || part == "." || part == "..") return false;
+    for (char c : part) {
+      if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '+') {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 absl::StatusOr<absl::TimeZone> PlanTimeZone(absl::string_view name) {
+  if (!LooksLikeZoneName(name)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", name, "\" is not a time zone name such as Asia/Ho_Chi_Minh"));
+  }
   absl::TimeZone zone;
   if (absl::LoadTimeZone(std::string(name), &zone)) return zone;
   // Vietnam has kept UTC+7 without daylight saving since 1975.

@@ -96,6 +96,16 @@ TEST(PlanFileTest, TheAnnualReportIsLateFromTheDayAfterTheDueDayLocalTime) {
   EXPECT_EQ(*late_from, Local(2020, 6, 2, 0, 0));
 }
 
+TEST(PlanFileTest, ATimeZoneIsAZoneNameNeverAFilePath) {
+  EXPECT_TRUE(PlanTimeZone("Asia/Ho_Chi_Minh").ok());
+  EXPECT_TRUE(PlanTimeZone("UTC").ok());
+  for (const char* bad : {"/etc/passwd", "../../../../etc/passwd", "Asia/../../etc/hosts",
+                          "Asia//Ho_Chi_Minh", "Asia/Ho Chi Minh", "", "Asia/Ho_Chi_Minh/"}) {
+    auto zone = PlanTimeZone(bad);
+    EXPECT_EQ(zone.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+}
+
 TEST(PlanFileTest, TheCommittedPlansLoad) {
   auto catalog = PlanCatalog::LoadDirectory(DH_PLANS_DIR);
   if (!catalog.ok() && catalog.status().code() == absl::StatusCode::kNotFound) {
