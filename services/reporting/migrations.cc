@@ -9,7 +9,9 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "services/reporting/summary_counts.h"
 
 namespace dienhinh::reporting {
 namespace {
@@ -131,6 +133,25 @@ CREATE INDEX replication_records_by_plan ON replication_records (plan, adopted_o
 CREATE INDEX replication_records_by_model ON replication_records (model);
 )sql";
 
+// The summary's counts (summary_counts.h), filled from the read model as it stands; and the
+// index a unit's change reads its nominations by.
+constexpr char kSummaryCounts[] = R"sql(
+CREATE TABLE rm_summary_counts (
+  plan {KEY} NOT NULL,
+  start_year INTEGER NOT NULL,
+  site {KEY} NOT NULL,
+  district {KEY} NOT NULL,
+  category INTEGER NOT NULL,
+  level INTEGER NOT NULL,
+  nominations INTEGER NOT NULL,
+  qualified INTEGER NOT NULL,
+  recognised INTEGER NOT NULL,
+  revoked INTEGER NOT NULL,
+  PRIMARY KEY (plan, start_year, site, district, category, level)
+);
+CREATE INDEX rm_nominations_by_unit ON rm_nominations (site, nominating_unit);
+)sql";
+
 std::string ForDialect(const char* sql, bool postgres) {
   return absl::StrReplaceAll(sql, {{"{KEY}", postgres ? "TEXT COLLATE \"C\"" : "TEXT"},
                                    {"{BLOB}", postgres ? "BYTEA" : "BLOB"}});
@@ -149,6 +170,9 @@ std::vector<platform::Migration> ReportingMigrations() {
       Both(102, "replication records", kReplication),
       // Compliance reads the units a plan binds by their parent (the plan's issuing unit).
       Both(103, "units by parent", "CREATE INDEX rm_units_by_parent ON rm_units (parent, kind);"),
+      // GetSummary reads counts kept as events are applied instead of every nomination.
+      Both(104, "summary counts",
+           absl::StrCat(kSummaryCounts, RecountSummaryCellsSql()).c_str()),
   };
 }
 

@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/platform/text/vietnamese_text.h"
+#include "services/reporting/summary_counts.h"
 
 namespace dienhinh::reporting {
 namespace {
@@ -26,9 +27,36 @@ absl::Status Run(Transaction& tx, const std::string& sql, std::vector<SqlParam> 
   return tx.Execute(sql, params).status();
 }
 
-absl::Status PutUnit(Transaction& tx, const std::string& site,
-                     const ::dienhinh::registry::v1::Unit& unit, const platform::Event& e) {
-  if (absl::Status s = CheckName(unit.name(), "units/", e); !s.ok()) return s;
+// Runs `write` between the two reads of `change`, so that the summary's counts move by what the
+// write changed (summary_counts.h).
+template <typename Write>
+absl::Status Counted(Transaction& tx, absl::StatusOr<SummaryCountChange> change, Write write) {
+  if (!change.ok()) return change.status();
+  if (absl::Status s = write(); !s.ok()) return s;
+  return change->Apply(tx);
+}
+
+// A unit's level, and its district, are what its nominations are counted under (the district
+// when the nomination names none): the counts can move only when one of them changes, or the
+// unit comes or goes. `next` is null for a deletion.
+absl::StatusOr<bool> MovesCounts(Transaction& tx, const std::string& site, const std::string& name,
+                                 const ::dienhinh::registry::v1::Unit* next) {
+  auto rows = tx.Query("SELECT level, district FROM rm_units WHERE site = ? AND name = ?",
+                       {SqlParam(site), SqlParam(name)});
+  if (!rows.ok()) return rows.status();
+  const bool known = !rows->empty();
+  if (!known || next == nullptr) return known != (next != nullptr);
+  const platform::SqlRow& row = (*rows)[0];
+  return row.Int(0) != next->level() || row.Text(1) != next->district();
+}
+
+absl::Status Delete(Transaction& tx, const char* table, const std::string& site,
+                    const std::string& name) {
+  return Run(tx, absl::StrCat("DELETE FROM ", table, " WHERE site = ? AND name = ?"), {site, name});
+}
+
+absl::Status WriteUnit(Transaction& tx, const std::string& site,
+                       const ::dienhinh::registry::v1::Unit& unit) {
   return Run(tx,
              "INSERT INTO rm_units (site, name, display_name, sort_key, kind, level, parent, "
              "district) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site, name) DO UPDATE SET "
@@ -37,6 +65,26 @@ absl::Status PutUnit(Transaction& tx, const std::string& site,
              "district = excluded.district",
              {site, unit.name(), unit.display_name(), platform::CollationKey(unit.display_name()),
               I(unit.kind()), I(unit.level()), unit.parent(), unit.district()});
+}
+
+absl::Status PutUnit(Transaction& tx, const std::string& site,
+                     const ::dienhinh::registry::v1::Unit& unit, const platform::Event& e) {
+  if (absl::Status s = CheckName(unit.name(), "units/", e); !s.ok()) return s;
+  auto moves = MovesCounts(tx, site, unit.name(), &unit);
+  if (!moves.ok()) return moves.status();
+  // A renamed unit leaves the counts where they are; a new one is usually known before any
+  // nomination names it, and its change then reads no nomination (rm_nominations_by_unit).
+  if (!*moves) return WriteUnit(tx, site, unit);
+  return Counted(tx, SummaryCountChange::OfUnit(tx, site, unit.name()),
+                 [&] { return WriteUnit(tx, site, unit); });
+}
+
+absl::Status DeleteUnit(Transaction& tx, const std::string& site, const std::string& name) {
+  auto moves = MovesCounts(tx, site, name, nullptr);
+  if (!moves.ok()) return moves.status();
+  auto write = [&] { return Delete(tx, "rm_units", site, name); };
+  if (!*moves) return write();
+  return Counted(tx, SummaryCountChange::OfUnit(tx, site, name), write);
 }
 
 absl::Status PutPerson(Transaction& tx, const std::string& site,
@@ -61,9 +109,8 @@ absl::Status PutDistrict(Transaction& tx, const std::string& site,
 
 // Submitted, updated and withdrawn all carry the whole nomination after the change; its state
 // says which.
-absl::Status PutNomination(Transaction& tx, const std::string& site,
-                           const ::dienhinh::intake::v1::Nomination& n, const platform::Event& e) {
-  if (absl::Status s = CheckName(n.name(), "nominations/", e); !s.ok()) return s;
+absl::Status WriteNomination(Transaction& tx, const std::string& site,
+                             const ::dienhinh::intake::v1::Nomination& n) {
   absl::Status put = Run(
       tx,
       "INSERT INTO rm_nominations (site, name, plan, category, field, nominee, nominating_unit, "
@@ -90,17 +137,26 @@ absl::Status PutNomination(Transaction& tx, const std::string& site,
   return absl::OkStatus();
 }
 
+absl::Status PutNomination(Transaction& tx, const std::string& site,
+                           const ::dienhinh::intake::v1::Nomination& n, const platform::Event& e) {
+  if (absl::Status s = CheckName(n.name(), "nominations/", e); !s.ok()) return s;
+  return Counted(tx, SummaryCountChange::OfNominations(tx, site, {n.name()}),
+                 [&] { return WriteNomination(tx, site, n); });
+}
+
 // Only a newer version replaces the verdict kept: versions of one nomination are recorded in
 // order, but the guard costs nothing and keeps a replayed or relayed older event harmless.
 absl::Status PutVerdict(Transaction& tx, const std::string& site,
                         const ::dienhinh::evaluation::v1::Evaluation& evaluation,
                         const platform::Event& e) {
   if (absl::Status s = CheckName(evaluation.nomination(), "nominations/", e); !s.ok()) return s;
-  return Run(tx,
-             "INSERT INTO rm_verdicts (site, nomination, version, verdict) VALUES (?, ?, ?, ?) "
-             "ON CONFLICT (site, nomination) DO UPDATE SET version = excluded.version, "
-             "verdict = excluded.verdict WHERE rm_verdicts.version <= excluded.version",
-             {site, evaluation.nomination(), evaluation.version(), I(evaluation.verdict())});
+  return Counted(tx, SummaryCountChange::OfNominations(tx, site, {evaluation.nomination()}), [&] {
+    return Run(tx,
+               "INSERT INTO rm_verdicts (site, nomination, version, verdict) VALUES (?, ?, ?, ?) "
+               "ON CONFLICT (site, nomination) DO UPDATE SET version = excluded.version, "
+               "verdict = excluded.verdict WHERE rm_verdicts.version <= excluded.version",
+               {site, evaluation.nomination(), evaluation.version(), I(evaluation.verdict())});
+  });
 }
 
 absl::Status PutDecision(Transaction& tx, const std::string& site,
@@ -108,18 +164,22 @@ absl::Status PutDecision(Transaction& tx, const std::string& site,
                          const platform::Event& e) {
   if (absl::Status s = CheckName(d.name(), "councilDecisions/", e); !s.ok()) return s;
   if (absl::Status s = CheckName(d.nomination(), "nominations/", e); !s.ok()) return s;
-  return Run(tx,
-             "INSERT INTO rm_decisions (site, name, nomination, plan, state, body) "
-             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (site, name) DO UPDATE SET "
-             "nomination = excluded.nomination, plan = excluded.plan, state = excluded.state, "
-             "body = excluded.body",
-             {site, d.name(), d.nomination(), d.plan(), I(d.state()),
-              SqlParam::Blob(d.SerializeAsString())});
-}
-
-absl::Status Delete(Transaction& tx, const char* table, const std::string& site,
-                    const std::string& name) {
-  return Run(tx, absl::StrCat("DELETE FROM ", table, " WHERE site = ? AND name = ?"), {site, name});
+  // A decision names its nomination; should a later version of it name another, the one it
+  // named before loses its standing too.
+  auto stored = tx.Query("SELECT nomination FROM rm_decisions WHERE site = ? AND name = ?",
+                         {SqlParam(site), SqlParam(d.name())});
+  if (!stored.ok()) return stored.status();
+  std::vector<std::string> nominations = {d.nomination()};
+  for (const platform::SqlRow& row : *stored) nominations.push_back(row.Text(0));
+  return Counted(tx, SummaryCountChange::OfNominations(tx, site, std::move(nominations)), [&] {
+    return Run(tx,
+               "INSERT INTO rm_decisions (site, name, nomination, plan, state, body) "
+               "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (site, name) DO UPDATE SET "
+               "nomination = excluded.nomination, plan = excluded.plan, state = excluded.state, "
+               "body = excluded.body",
+               {site, d.name(), d.nomination(), d.plan(), I(d.state()),
+                SqlParam::Blob(d.SerializeAsString())});
+  });
 }
 
 // What the figures include: the newest event applied from each site's source (Summary.as_of).
@@ -139,7 +199,7 @@ absl::Status ApplyPayload(Transaction& tx, const platform::Event& e) {
     case platform::Event::kUnitChanged:
       return PutUnit(tx, site, e.unit_changed().unit(), e);
     case platform::Event::kUnitDeleted:
-      return Delete(tx, "rm_units", site, e.unit_deleted().unit().name());
+      return DeleteUnit(tx, site, e.unit_deleted().unit().name());
     case platform::Event::kPersonChanged:
       return PutPerson(tx, site, e.person_changed().person(), e);
     case platform::Event::kPersonDeleted:

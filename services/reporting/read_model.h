@@ -1,8 +1,9 @@
 // The read models the reporting service keeps from the other services' feeds (registry: units,
 // districts, persons; intake: submitted, updated and withdrawn nominations; evaluation: latest
-// verdicts and council decisions). Each upstream event is applied in the transaction the
-// platform's consumer gives, so the read model and the feed's cursor commit together: a crash
-// or restart at any point neither loses an event nor applies one twice.
+// verdicts and council decisions), and the summary's counts kept from them (summary_counts.h).
+// Each upstream event is applied in the transaction the platform's consumer gives, so the read
+// model, the counts and the feed's cursor commit together: a crash or restart at any point
+// neither loses an event nor applies one twice.
 //
 // Every row carries the site of the event that wrote it, and is keyed by (site, name): a city
 // stack that follows many districts' feeds keeps their data apart.

@@ -33,6 +33,54 @@ absl::Status Corrupt(absl::string_view what) {
   return absl::DataLossError(absl::StrCat("a stored ", what, " does not parse"));
 }
 
+// The facts of the submitted nominations (alias n) that `where` selects, ordered by site and
+// name.
+absl::StatusOr<std::vector<NominationFacts>> LoadFactsWhere(Transaction& tx,
+                                                            const std::string& where,
+                                                            const std::vector<SqlParam>& params) {
+  // Standing: 2 for a recognition that stands, 1 for a revoked one, 0 for none. One row per
+  // year covered (one with a NULL year when none), in the order of the nominations, so that one
+  // query reads a nomination: a summary count change reads it twice per event.
+  auto rows = tx.Query(
+      absl::StrCat(
+          "SELECT n.site, n.name, n.district, n.category, COALESCE(u.level, 0), "
+          "COALESCE(v.verdict, 0), "
+          "(SELECT MAX(CASE WHEN d.state = 1 THEN 2 WHEN d.state = 2 THEN 1 ELSE 0 END) "
+          " FROM rm_decisions d WHERE d.site = n.site AND d.nomination = n.name), "
+          "COALESCE(u.district, ''), n.plan, y.start_year "
+          "FROM rm_nominations n "
+          "LEFT JOIN rm_units u ON u.site = n.site AND u.name = n.nominating_unit "
+          "LEFT JOIN rm_verdicts v ON v.site = n.site AND v.nomination = n.name "
+          "LEFT JOIN rm_nomination_years y ON y.site = n.site AND y.nomination = n.name "
+          "WHERE ",
+          where, " AND n.state = 2 ORDER BY n.site, n.name, y.start_year"),
+      params);
+  if (!rows.ok()) return rows.status();
+  std::vector<NominationFacts> facts;
+  for (const SqlRow& row : *rows) {
+    std::string site = row.Text(0);
+    std::string name = row.Text(1);
+    if (facts.empty() || facts.back().site != site || facts.back().name != name) {
+      NominationFacts f;
+      f.site = std::move(site);
+      f.name = std::move(name);
+      f.district = row.Text(2);
+      if (f.district.empty()) f.district = row.Text(7);
+      f.plan = row.Text(8);
+      f.category = static_cast<::dienhinh::type::v1::Category>(row.Int(3));
+      f.level = static_cast<::dienhinh::type::v1::EducationLevel>(row.Int(4));
+      f.verdict = static_cast<::dienhinh::evaluation::v1::Verdict>(row.Int(5));
+      int64_t standing = row.Int(6);
+      f.recognition = standing == 2   ? Recognition::kRecognised
+                      : standing == 1 ? Recognition::kRevoked
+                                      : Recognition::kNone;
+      facts.push_back(std::move(f));
+    }
+    if (!row.IsNull(9)) facts.back().start_years.push_back(static_cast<int>(row.Int(9)));
+  }
+  return facts;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<RegisteredUnit>> LoadUnits(Transaction& tx) {
@@ -77,48 +125,26 @@ absl::StatusOr<std::optional<RegisteredUnit>> FindUnit(Transaction& tx, const st
 
 absl::StatusOr<std::vector<NominationFacts>> LoadNominationFacts(Transaction& tx,
                                                                  const std::string& plan) {
-  // Standing: 2 for a recognition that stands, 1 for a revoked one, 0 for none.
-  auto rows = tx.Query(
-      "SELECT n.site, n.name, n.district, n.category, COALESCE(u.level, 0), "
-      "COALESCE(v.verdict, 0), "
-      "(SELECT MAX(CASE WHEN d.state = 1 THEN 2 WHEN d.state = 2 THEN 1 ELSE 0 END) "
-      " FROM rm_decisions d WHERE d.site = n.site AND d.nomination = n.name), "
-      "COALESCE(u.district, '') "
-      "FROM rm_nominations n "
-      "LEFT JOIN rm_units u ON u.site = n.site AND u.name = n.nominating_unit "
-      "LEFT JOIN rm_verdicts v ON v.site = n.site AND v.nomination = n.name "
-      "WHERE n.plan = ? AND n.state = 2 ORDER BY n.site, n.name",
-      {SqlParam(plan)});
-  if (!rows.ok()) return rows.status();
-  std::vector<NominationFacts> facts;
-  std::map<std::pair<std::string, std::string>, size_t> index;
-  for (const SqlRow& row : *rows) {
-    NominationFacts f;
-    f.site = row.Text(0);
-    f.name = row.Text(1);
-    f.district = row.Text(2);
-    if (f.district.empty()) f.district = row.Text(7);
-    f.category = static_cast<::dienhinh::type::v1::Category>(row.Int(3));
-    f.level = static_cast<::dienhinh::type::v1::EducationLevel>(row.Int(4));
-    f.verdict = static_cast<::dienhinh::evaluation::v1::Verdict>(row.Int(5));
-    int64_t standing = row.Int(6);
-    f.recognition = standing == 2   ? Recognition::kRecognised
-                    : standing == 1 ? Recognition::kRevoked
-                                    : Recognition::kNone;
-    index[{f.site, f.name}] = facts.size();
-    facts.push_back(std::move(f));
+  return LoadFactsWhere(tx, "n.plan = ?", {SqlParam(plan)});
+}
+
+absl::StatusOr<std::vector<NominationFacts>> LoadFactsOfNominations(
+    Transaction& tx, const std::string& site, const std::vector<std::string>& names) {
+  if (names.empty()) return std::vector<NominationFacts>();
+  std::vector<SqlParam> params = {SqlParam(site)};
+  std::string in;
+  for (const std::string& name : names) {
+    absl::StrAppend(&in, in.empty() ? "?" : ", ?");
+    params.emplace_back(name);
   }
-  auto years = tx.Query(
-      "SELECT y.site, y.nomination, y.start_year FROM rm_nomination_years y "
-      "JOIN rm_nominations n ON n.site = y.site AND n.name = y.nomination "
-      "WHERE n.plan = ? AND n.state = 2 ORDER BY y.site, y.nomination, y.start_year",
-      {SqlParam(plan)});
-  if (!years.ok()) return years.status();
-  for (const SqlRow& row : *years) {
-    auto it = index.find({row.Text(0), row.Text(1)});
-    if (it != index.end()) facts[it->second].start_years.push_back(static_cast<int>(row.Int(2)));
-  }
-  return facts;
+  return LoadFactsWhere(tx, absl::StrCat("n.site = ? AND n.name IN (", in, ")"), params);
+}
+
+absl::StatusOr<std::vector<NominationFacts>> LoadFactsOfUnitNominations(Transaction& tx,
+                                                                        const std::string& site,
+                                                                        const std::string& unit) {
+  return LoadFactsWhere(tx, "n.site = ? AND n.nominating_unit = ?",
+                        {SqlParam(site), SqlParam(unit)});
 }
 
 absl::StatusOr<std::vector<RecognisedModelEntry>> LoadRecognisedModels(Transaction& tx,

@@ -34,9 +34,19 @@ absl::StatusOr<std::optional<RegisteredUnit>> FindUnit(platform::Transaction& tx
                                                        const std::string& name);
 
 // The plan's submitted (not withdrawn) nominations with their latest verdicts, council
-// standing, years, and the level of the nominee's unit.
+// standing, years, and the level of the nominee's unit: a recount, which the counts the read
+// model keeps for GetSummary (summary_counts.h) must always equal.
 absl::StatusOr<std::vector<NominationFacts>> LoadNominationFacts(platform::Transaction& tx,
                                                                  const std::string& plan);
+
+// The same facts of the submitted nominations `names` of `site` (the others are left out), and
+// of the submitted nominations unit `unit` of `site` nominated: what a summary count change
+// reads before and after its write (summary_counts.h).
+absl::StatusOr<std::vector<NominationFacts>> LoadFactsOfNominations(
+    platform::Transaction& tx, const std::string& site, const std::vector<std::string>& names);
+absl::StatusOr<std::vector<NominationFacts>> LoadFactsOfUnitNominations(platform::Transaction& tx,
+                                                                        const std::string& site,
+                                                                        const std::string& unit);
 
 // The plan's recognitions that stand, with the nomination's good practices (when its feed has
 // brought it) and the number of replication records naming each.

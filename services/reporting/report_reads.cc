@@ -4,6 +4,7 @@
 #include "services/reporting/annual_report_store.h"
 #include "services/reporting/read_model_queries.h"
 #include "services/reporting/replication_store.h"
+#include "services/reporting/summary_counts.h"
 
 namespace dienhinh::reporting {
 
@@ -38,9 +39,9 @@ absl::StatusOr<v1::Summary> ReadSummary(platform::Transaction& tx, const platfor
                                         std::optional<int> start_year,
                                         const std::vector<v1::SummaryDimension>& group_by,
                                         const SummaryFilter& filter) {
-  auto facts = LoadNominationFacts(tx, plan.name());
-  if (!facts.ok()) return facts.status();
-  v1::Summary summary = Summarize(plan.name(), start_year, group_by, *facts, filter);
+  auto cells = LoadSummaryCells(tx, plan.name(), start_year, filter);
+  if (!cells.ok()) return cells.status();
+  v1::Summary summary = SummarizeCells(plan.name(), start_year, group_by, *cells, filter);
   auto newest = NewestEventTime(tx);
   if (!newest.ok()) return newest.status();
   if (*newest) {
@@ -52,11 +53,11 @@ absl::StatusOr<v1::Summary> ReadSummary(platform::Transaction& tx, const platfor
 
 absl::StatusOr<std::vector<std::pair<int, v1::SummaryRow>>> ReadSummaryByYear(
     platform::Transaction& tx, const platform::Plan& plan, const SummaryFilter& filter) {
-  auto facts = LoadNominationFacts(tx, plan.name());
-  if (!facts.ok()) return facts.status();
   std::vector<std::pair<int, v1::SummaryRow>> out;
   for (const auto& year : plan.school_years()) {
-    v1::Summary s = Summarize(plan.name(), year.start_year(), {}, *facts, filter);
+    auto cells = LoadSummaryCells(tx, plan.name(), year.start_year(), filter);
+    if (!cells.ok()) return cells.status();
+    v1::Summary s = SummarizeCells(plan.name(), year.start_year(), {}, *cells, filter);
     out.emplace_back(year.start_year(), s.total());
   }
   return out;

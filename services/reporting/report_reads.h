@@ -28,7 +28,9 @@ absl::StatusOr<std::vector<std::pair<int, v1::ComplianceTotals>>> ReadCompliance
     platform::Transaction& tx, const platform::Plan& plan, absl::Time now,
     const ComplianceFilter& filter);
 
-// The summary with as_of set to the newest upstream event applied.
+// The summary with as_of set to the newest upstream event applied, from the counts the read
+// model keeps (summary_counts.h): its cost follows the plan's districts, categories and levels,
+// not its nominations.
 absl::StatusOr<v1::Summary> ReadSummary(platform::Transaction& tx, const platform::Plan& plan,
                                         std::optional<int> start_year,
                                         const std::vector<v1::SummaryDimension>& group_by,

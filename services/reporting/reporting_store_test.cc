@@ -1,7 +1,7 @@
 // The reporting service's SQL on SQLite and on PostgreSQL: the read models as upstream events
 // leave them (sites kept apart, older verdicts ignored, withdrawals and revocations), annual
 // reports with their revisions, etags, idempotent request ids and events, and replication
-// records that only a standing recognition accepts.
+// records that only a standing recognition accepts; the summary's kept counts against a recount.
 #include <gtest/gtest.h>
 
 #include "absl/strings/match.h"
@@ -17,6 +17,7 @@
 #include "services/reporting/read_model_queries.h"
 #include "services/reporting/replication_store.h"
 #include "services/reporting/report_reads.h"
+#include "services/reporting/summary_counts.h"
 #include "services/reporting/testing/test_world.h"
 
 namespace dienhinh::reporting {
@@ -190,6 +191,303 @@ TEST_P(ReportingStoreTest, SummaryCountsNominationsVerdictsRecognitionsAndRevoca
     EXPECT_EQ(m.good_practices_size(), 1);
     EXPECT_EQ(m.decision_number(), "456/QĐ-SGDĐT");
   });
+}
+
+// The counts GetSummary reads are kept as events are applied (summary_counts.h); they must
+// equal a recount of the nominations after any sequence of events, in any order the feeds
+// deliver, after a replay of the whole sequence, when a batch rolls back, and when the
+// migration that brought them fills them from data already there.
+class SummaryCountsTest : public ReportingStoreTest {
+ protected:
+  static constexpr char kOtherPlan[] = "plans/other-2019-2020";
+
+  // Applies and records the event, then checks every summary against a recount.
+  void Step(const std::string& site, platform::Event event, const std::string& what) {
+    Apply(site, event);
+    applied_.emplace_back(site, std::move(event));
+    ExpectCountsEqualRecount(what);
+  }
+
+  // The rows rm_summary_counts should hold: each submitted nomination counted once under the
+  // whole period and once under each year it covers, by plan, site, district, category, level.
+  using Cells = std::map<std::vector<std::string>, std::vector<int64_t>>;
+  Cells RecountedCells(platform::Transaction& tx) {
+    Cells cells;
+    for (const std::string& plan : {std::string(testing::kPlanName), std::string(kOtherPlan)}) {
+      auto facts = LoadNominationFacts(tx, plan);
+      EXPECT_TRUE(facts.ok()) << facts.status();
+      if (!facts.ok()) return cells;
+      for (const NominationFacts& n : *facts) {
+        SummaryCell c = CellOf(n);
+        for (int year : CountedYears(n)) {
+          std::vector<int64_t>& row = cells[{plan, absl::StrCat(year), c.site, c.district,
+                                             absl::StrCat(c.category), absl::StrCat(c.level)}];
+          row.resize(4);
+          row[0] += c.nominations;
+          row[1] += c.qualified;
+          row[2] += c.recognised;
+          row[3] += c.revoked;
+        }
+      }
+    }
+    return cells;
+  }
+
+  Cells KeptCells(platform::Transaction& tx) {
+    Cells cells;
+    auto rows = tx.Query(
+        "SELECT plan, start_year, site, district, category, level, nominations, qualified, "
+        "recognised, revoked FROM rm_summary_counts");
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    if (!rows.ok()) return cells;
+    for (const platform::SqlRow& r : *rows) {
+      cells[{r.Text(0), absl::StrCat(r.Int(1)), r.Text(2), r.Text(3), absl::StrCat(r.Int(4)),
+             absl::StrCat(r.Int(5))}] = {r.Int(6), r.Int(7), r.Int(8), r.Int(9)};
+    }
+    return cells;
+  }
+
+  void ExpectCountsEqualRecount(const std::string& when) {
+    const std::vector<std::vector<v1::SummaryDimension>> groupings = {
+        {},
+        {v1::SUMMARY_DIMENSION_DISTRICT},
+        {v1::SUMMARY_DIMENSION_CATEGORY},
+        {v1::SUMMARY_DIMENSION_LEVEL},
+        {v1::SUMMARY_DIMENSION_LEVEL, v1::SUMMARY_DIMENSION_DISTRICT}};
+    std::vector<SummaryFilter> filters(7);
+    filters[1].site = "site-a";
+    filters[2].site = "site-b";
+    filters[3].district = "districts/916";
+    filters[4].category = CATEGORY_OFFICIAL;
+    filters[5].level = EDUCATION_LEVEL_UPPER_SECONDARY;
+    filters[6].district = "districts/918";
+    filters[6].category = CATEGORY_INSTITUTION;
+    Read([&](platform::Transaction& tx) {
+      EXPECT_EQ(KeptCells(tx), RecountedCells(tx)) << "the cells kept, " << when;
+      for (const std::string& plan : {std::string(testing::kPlanName), std::string(kOtherPlan)}) {
+        auto facts = LoadNominationFacts(tx, plan);
+        ASSERT_TRUE(facts.ok()) << facts.status();
+        for (std::optional<int> year : {std::optional<int>(), std::optional<int>(2018),
+                                        std::optional<int>(2019)}) {
+          for (const auto& group_by : groupings) {
+            for (const SummaryFilter& filter : filters) {
+              auto cells = LoadSummaryCells(tx, plan, year, filter);
+              ASSERT_TRUE(cells.ok()) << cells.status();
+              v1::Summary kept = SummarizeCells(plan, year, group_by, *cells, filter);
+              v1::Summary recount = Summarize(plan, year, group_by, *facts, filter);
+              ASSERT_EQ(kept.SerializeAsString(), recount.SerializeAsString())
+                  << when << ", " << plan << " year " << year.value_or(0) << "\nkept: "
+                  << kept.DebugString() << "recount: " << recount.DebugString();
+            }
+          }
+        }
+      }
+      // What the service answers is the same (as_of aside).
+      auto served = ReadSummary(tx, plan_, 2019, {}, {});
+      ASSERT_TRUE(served.ok()) << served.status();
+      served->clear_as_of();
+      auto facts = LoadNominationFacts(tx, testing::kPlanName);
+      ASSERT_TRUE(facts.ok());
+      EXPECT_EQ(served->SerializeAsString(),
+                Summarize(testing::kPlanName, 2019, {}, *facts, {}).SerializeAsString())
+          << when;
+    });
+  }
+
+  static platform::Event Updated(const intake::v1::Nomination& n) {
+    platform::Event e;
+    *e.mutable_nomination_updated()->mutable_nomination() = n;
+    return e;
+  }
+
+  std::vector<std::pair<std::string, platform::Event>> applied_;
+};
+
+TEST_P(SummaryCountsTest, KeptCountsEqualARecountAfterEveryEventAReplayAndARollback) {
+  using evaluation::v1::VERDICT_NOT_QUALIFIED;
+  using evaluation::v1::VERDICT_PENDING;
+  using evaluation::v1::VERDICT_QUALIFIED;
+  auto n1 = testing::SubmittedNomination("N1", CATEGORY_INSTITUTION, "units/THPT001",
+                                         "Trường THPT Châu Văn Liêm", "units/THPT001", "districts/916");
+  // No district of its own: it is counted under its unit's.
+  auto n2 = testing::SubmittedNomination("N2", CATEGORY_OFFICIAL, "persons/GV002", "Nguyễn Văn B",
+                                         "units/THPT002", "", {2018, 2019});
+  auto n3 = testing::SubmittedNomination("N3", CATEGORY_LEADER, "persons/HT003", "Trần Thị C",
+                                         "units/TT004", "districts/916", {2018});
+  auto n4 = testing::SubmittedNomination("N4", CATEGORY_INSTITUTION, "units/TH005",
+                                         "Trường Tiểu học Đoàn Thị Điểm", "units/TH005", "",
+                                         {2019, 2019, 0});
+  auto n5 = testing::SubmittedNomination("N5", CATEGORY_OFFICIAL, "persons/GV005", "Lê Văn E",
+                                         "units/THPT003", "districts/916");
+  n5.set_plan(kOtherPlan);
+  // Not a unit the registry has sent (yet): level unspecified, district its own.
+  auto n6 = testing::SubmittedNomination("N6", CATEGORY_OFFICIAL, "persons/GV006", "Phạm F",
+                                         "units/X900", "districts/918");
+
+  Step("site-a", testing::NominationSubmitted(n1), "n1 submitted");
+  Step("site-a", testing::NominationSubmitted(n2), "n2 submitted");
+  Step("site-a", testing::NominationSubmitted(n3), "n3 submitted");
+  // Evaluation's feed may run ahead of intake's: a verdict and a decision before the nomination.
+  Step("site-a", testing::EvaluationRecorded(testing::MakeEvaluation(n4, 1, VERDICT_QUALIFIED)),
+       "n4's verdict before n4");
+  Step("site-a", testing::DecisionRecorded(testing::Recognition("D4", n4)),
+       "n4's decision before n4");
+  Step("site-a", testing::NominationSubmitted(n4), "n4 submitted");
+  Step("site-a", testing::NominationSubmitted(n6), "n6 submitted");
+  Step("site-a", testing::EvaluationRecorded(testing::MakeEvaluation(n1, 1, VERDICT_PENDING)),
+       "n1 pending");
+  Step("site-a", testing::EvaluationRecorded(testing::MakeEvaluation(n1, 2, VERDICT_QUALIFIED)),
+       "n1 qualified");
+  Step("site-a", testing::EvaluationRecorded(testing::MakeEvaluation(n1, 1, VERDICT_PENDING)),
+       "n1's older verdict late");
+  Step("site-a", testing::EvaluationRecorded(testing::MakeEvaluation(n2, 1, VERDICT_QUALIFIED)),
+       "n2 qualified");
+  Step("site-a", testing::EvaluationRecorded(testing::MakeEvaluation(n3, 1, VERDICT_NOT_QUALIFIED)),
+       "n3 not qualified");
+  Step("site-a", testing::EvaluationRecorded(testing::MakeEvaluation(n2, 2, VERDICT_NOT_QUALIFIED)),
+       "n2 re-evaluated");
+  Step("site-a", testing::DecisionRecorded(testing::Recognition("D1", n1)), "n1 recognised");
+  auto d2 = testing::Recognition("D2", n2);
+  Step("site-a", testing::DecisionRecorded(d2), "n2 recognised");
+  Step("site-a", testing::DecisionRevoked(testing::Revoked(d2)), "n2's recognition revoked");
+  auto d3 = testing::Recognition("D3", n3);
+  Step("site-a", testing::DecisionRecorded(d3), "n3 recognised");
+  Step("site-a", testing::DecisionRevoked(testing::Revoked(testing::Recognition("D3b", n3))),
+       "an older recognition of n3 revoked, D3 stands");
+
+  // Intake's updates: category, years and district change; a nomination moves plan.
+  auto n1b = n1;
+  n1b.set_category(CATEGORY_DEPARTMENT);
+  n1b.set_district("districts/918");
+  n1b.clear_school_years();
+  n1b.add_school_years()->set_start_year(2018);
+  n1b.add_school_years()->set_start_year(2019);
+  Step("site-a", Updated(n1b), "n1 updated");
+  Step("site-a", testing::NominationSubmitted(n5), "n5 submitted to the other plan");
+  Step("site-a", testing::EvaluationRecorded(testing::MakeEvaluation(n5, 1, VERDICT_QUALIFIED)),
+       "n5 qualified");
+  auto n5b = n5;
+  n5b.set_plan(testing::kPlanName);
+  Step("site-a", Updated(n5b), "n5 moved to the test plan");
+  // A later version of a decision that names another nomination.
+  auto d5 = testing::Recognition("D5", n5b);
+  Step("site-a", testing::DecisionRecorded(d5), "n5 recognised");
+  d5.set_nomination(n3.name());
+  Step("site-a", testing::DecisionRecorded(d5), "D5 now names n3");
+
+  // The registry: a district and a level change, a deletion, a unit coming back and one new.
+  auto thpt002 = testing::TestUnits()[2];
+  thpt002.set_district("districts/916");
+  Step("site-a", testing::UnitChanged(thpt002), "THPT002 moved district (n2 names none)");
+  auto tt004 = testing::TestUnits()[4];
+  tt004.set_level(EDUCATION_LEVEL_VOCATIONAL);
+  Step("site-a", testing::UnitChanged(tt004), "TT004's level changed");
+  tt004.set_display_name("Trung tâm GDNN-GDTX Ninh Kiều");
+  Step("site-a", testing::UnitChanged(tt004), "TT004 renamed");
+  Step("site-a", testing::UnitDeleted(testing::TestUnits()[6]), "TH005 deleted");
+  auto th005 = testing::TestUnits()[6];
+  th005.set_district("districts/918");
+  Step("site-a", testing::UnitChanged(th005), "TH005 back in another district");
+  Step("site-a",
+       testing::UnitChanged(testing::MakeUnit("X900", "Trường THCS X", UNIT_KIND_SCHOOL,
+                                              EDUCATION_LEVEL_LOWER_SECONDARY, "units/PGD916",
+                                              "districts/916")),
+       "X900 known at last");
+
+  // Withdrawals, and a nomination submitted again.
+  Step("site-a", testing::NominationWithdrawn(n3), "n3 withdrawn");
+  Step("site-a", testing::EvaluationRecorded(testing::MakeEvaluation(n3, 2, VERDICT_QUALIFIED)),
+       "a withdrawn nomination re-evaluated");
+  Step("site-a", testing::NominationSubmitted(n3), "n3 submitted again");
+  Step("site-a", testing::NominationWithdrawn(n6), "n6 withdrawn");
+
+  // Another site: the same ids never mix.
+  Step("site-b", testing::UnitChanged(testing::TestUnits()[1]), "site b's THPT001");
+  Step("site-b", testing::NominationSubmitted(n1), "site b's N1");
+  Step("site-b", testing::DecisionRecorded(testing::Recognition("D1", n1)), "site b's D1");
+  Step("site-b", testing::EvaluationRecorded(testing::MakeEvaluation(n1, 1, VERDICT_QUALIFIED)),
+       "site b's N1 qualified");
+
+  v1::Summary before_replay;
+  Read([&](platform::Transaction& tx) {
+    auto s = ReadSummary(tx, plan_, std::nullopt, {}, {});
+    ASSERT_TRUE(s.ok());
+    before_replay = *s;
+  });
+  EXPECT_EQ(before_replay.total().nominations(), 6) << before_replay.DebugString();
+
+  // A replay of everything from the start, as a consumer that lost its cursor would: the read
+  // model passes through its old states again and ends where it was.
+  const auto events = applied_;
+  for (size_t i = 0; i < events.size(); ++i) {
+    Step(events[i].first, events[i].second, absl::StrCat("replayed event ", i));
+  }
+  Read([&](platform::Transaction& tx) {
+    auto s = ReadSummary(tx, plan_, std::nullopt, {}, {});
+    ASSERT_TRUE(s.ok());
+    s->clear_as_of();
+    before_replay.clear_as_of();
+    EXPECT_EQ(s->SerializeAsString(), before_replay.SerializeAsString());
+  });
+
+  // A batch that fails half way (a crash before commit) leaves nothing of its moves behind.
+  absl::Status failed = platform::RunInTransaction(
+      *database_.db, platform::TxMode::kWrite, [&](platform::Transaction& tx) {
+        for (const auto& event :
+             {testing::NominationWithdrawn(n1b), testing::NominationWithdrawn(n2),
+              testing::UnitDeleted(testing::TestUnits()[1])}) {
+          platform::Event e = event;
+          e.set_site("site-a");
+          if (absl::Status s = ApplyUpstreamEvent(tx, e); !s.ok()) return s;
+        }
+        return absl::FailedPreconditionError("the process dies before the commit");
+      });
+  EXPECT_EQ(failed.code(), absl::StatusCode::kFailedPrecondition);
+  ExpectCountsEqualRecount("after a rolled-back batch");
+  Read([&](platform::Transaction& tx) {
+    auto s = ReadSummary(tx, plan_, std::nullopt, {}, {});
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(s->total().nominations(), 6);
+  });
+}
+
+TEST_P(SummaryCountsTest, TheMigrationFillsTheCountsOfDataAlreadyThere) {
+  auto n1 = testing::SubmittedNomination("N1", CATEGORY_INSTITUTION, "units/THPT001",
+                                         "Trường THPT Châu Văn Liêm", "units/THPT001", "districts/916",
+                                         {2018, 2019});
+  auto n2 = testing::SubmittedNomination("N2", CATEGORY_OFFICIAL, "persons/GV002", "Nguyễn Văn B",
+                                         "units/TT004", "");
+  auto n3 = testing::SubmittedNomination("N3", CATEGORY_LEADER, "persons/HT003", "Trần Thị C",
+                                         "units/THPT002", "districts/918", {2018});
+  for (const auto& n : {n1, n2, n3}) Step("site-a", testing::NominationSubmitted(n), n.name());
+  Step("site-b", testing::NominationSubmitted(n2), "site b's n2");
+  Step("site-a",
+       testing::EvaluationRecorded(
+           testing::MakeEvaluation(n1, 1, evaluation::v1::VERDICT_QUALIFIED)),
+       "n1 qualified");
+  Step("site-a", testing::DecisionRecorded(testing::Recognition("D1", n1)), "n1 recognised");
+  auto d2 = testing::Recognition("D2", n2);
+  Step("site-a", testing::DecisionRecorded(d2), "n2 recognised");
+  Step("site-a", testing::DecisionRevoked(testing::Revoked(d2)), "n2 revoked");
+  Step("site-a", testing::NominationWithdrawn(n3), "n3 withdrawn");
+
+  Cells kept;
+  Read([&](platform::Transaction& tx) { kept = KeptCells(tx); });
+  ASSERT_FALSE(kept.empty());
+  // Back to the schema before the counts (the read model's rows stay), then migrate again.
+  absl::Status undone = platform::RunInTransaction(
+      *database_.db, platform::TxMode::kWrite, [&](platform::Transaction& tx) {
+        return tx.ExecuteScript(
+            "DROP TABLE rm_summary_counts; DROP INDEX rm_nominations_by_unit; "
+            "DELETE FROM schema_migrations WHERE version >= 104;");
+      });
+  ASSERT_TRUE(undone.ok()) << undone;
+  std::vector<platform::Migration> schema = platform::EventMigrations();
+  for (auto& m : platform::ApiMigrations()) schema.push_back(m);
+  for (auto& m : ReportingMigrations()) schema.push_back(m);
+  ASSERT_TRUE(platform::Migrate(*database_.db, schema).ok());
+  Read([&](platform::Transaction& tx) { EXPECT_EQ(KeptCells(tx), kept); });
+  ExpectCountsEqualRecount("after the migration filled the counts");
 }
 
 TEST_P(ReportingStoreTest, SitesNeverMix) {
@@ -378,6 +676,9 @@ TEST_P(ReportingStoreTest, OnlyAStandingRecognitionCanBeTakenUp) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ReportingStoreTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         [](const auto& info) { return platform::testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, SummaryCountsTest,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          [](const auto& info) { return platform::testing::BackendName(info.param); });
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
 #include <tuple>
 
 #include "absl/strings/str_format.h"
@@ -11,12 +12,14 @@ namespace dienhinh::reporting {
 namespace {
 
 using ::dienhinh::evaluation::v1::VERDICT_QUALIFIED;
+using ::dienhinh::type::v1::Category;
+using ::dienhinh::type::v1::EducationLevel;
 
-bool Matches(const SummaryFilter& f, const NominationFacts& n) {
-  if (!f.district.empty() && n.district != f.district) return false;
-  if (!f.site.empty() && n.site != f.site) return false;
-  if (f.category && n.category != *f.category) return false;
-  if (f.level && n.level != *f.level) return false;
+bool Matches(const SummaryFilter& f, const SummaryCell& c) {
+  if (!f.district.empty() && c.district != f.district) return false;
+  if (!f.site.empty() && c.site != f.site) return false;
+  if (f.category && c.category != *f.category) return false;
+  if (f.level && c.level != *f.level) return false;
   return true;
 }
 
@@ -25,16 +28,27 @@ bool Covers(const NominationFacts& n, std::optional<int> start_year) {
   return std::find(n.start_years.begin(), n.start_years.end(), *start_year) != n.start_years.end();
 }
 
-void Count(const NominationFacts& n, v1::SummaryRow& row) {
-  row.set_nominations(row.nominations() + 1);
-  if (n.verdict == VERDICT_QUALIFIED) row.set_qualified(row.qualified() + 1);
-  if (n.recognition == Recognition::kRecognised) row.set_recognised(row.recognised() + 1);
-  if (n.recognition == Recognition::kRevoked) row.set_revoked(row.revoked() + 1);
-}
+struct Counts {
+  int nominations = 0;
+  int qualified = 0;
+  int recognised = 0;
+  int revoked = 0;
 
-void SetRates(v1::SummaryRow& row) {
-  row.set_qualified_rate_bp(RateBasisPoints(row.qualified(), row.nominations()));
-  row.set_recognised_rate_bp(RateBasisPoints(row.recognised(), row.nominations()));
+  void Add(const SummaryCell& c) {
+    nominations += c.nominations;
+    qualified += c.qualified;
+    recognised += c.recognised;
+    revoked += c.revoked;
+  }
+};
+
+void SetCounts(const Counts& counts, v1::SummaryRow& row) {
+  row.set_nominations(counts.nominations);
+  row.set_qualified(counts.qualified);
+  row.set_recognised(counts.recognised);
+  row.set_revoked(counts.revoked);
+  row.set_qualified_rate_bp(RateBasisPoints(counts.qualified, counts.nominations));
+  row.set_recognised_rate_bp(RateBasisPoints(counts.recognised, counts.nominations));
 }
 
 std::string DateKey(const ::dienhinh::type::v1::Date& d) {
@@ -48,9 +62,46 @@ int RateBasisPoints(int part, int whole) {
   return static_cast<int>((static_cast<int64_t>(part) * 10000 + whole / 2) / whole);
 }
 
+SummaryCell CellOf(const NominationFacts& n) {
+  SummaryCell c;
+  c.site = n.site;
+  c.district = n.district;
+  c.category = n.category;
+  c.level = n.level;
+  c.nominations = 1;
+  c.qualified = n.verdict == VERDICT_QUALIFIED ? 1 : 0;
+  c.recognised = n.recognition == Recognition::kRecognised ? 1 : 0;
+  c.revoked = n.recognition == Recognition::kRevoked ? 1 : 0;
+  return c;
+}
+
+std::vector<int> CountedYears(const NominationFacts& n) {
+  std::vector<int> years = {kWholePeriod};
+  for (int year : n.start_years) {
+    // A summary is asked for a school year of the plan or for the whole period, never for
+    // "year 0": a nomination listing it is counted under the whole period once, as before.
+    if (year != kWholePeriod) years.push_back(year);
+  }
+  std::sort(years.begin(), years.end());
+  years.erase(std::unique(years.begin(), years.end()), years.end());
+  return years;
+}
+
 v1::Summary Summarize(const std::string& plan, std::optional<int> start_year,
                       const std::vector<v1::SummaryDimension>& group_by,
                       const std::vector<NominationFacts>& facts, const SummaryFilter& filter) {
+  // Each nomination is a cell of its own: one code path groups, filters and rounds both.
+  std::vector<SummaryCell> cells;
+  cells.reserve(facts.size());
+  for (const NominationFacts& n : facts) {
+    if (Covers(n, start_year)) cells.push_back(CellOf(n));
+  }
+  return SummarizeCells(plan, start_year, group_by, cells, filter);
+}
+
+v1::Summary SummarizeCells(const std::string& plan, std::optional<int> start_year,
+                           const std::vector<v1::SummaryDimension>& group_by,
+                           const std::vector<SummaryCell>& cells, const SummaryFilter& filter) {
   std::vector<v1::SummaryDimension> dims = group_by;
   if (dims.empty()) {
     dims = {v1::SUMMARY_DIMENSION_DISTRICT, v1::SUMMARY_DIMENSION_CATEGORY,
@@ -66,28 +117,28 @@ v1::Summary Summarize(const std::string& plan, std::optional<int> start_year,
   if (start_year) summary.mutable_school_year()->set_start_year(*start_year);
   for (v1::SummaryDimension d : dims) summary.add_group_by(d);
 
-  // Sorted by district, category, level as the proto promises.
-  std::map<std::tuple<std::string, int, int>, v1::SummaryRow> groups;
-  v1::SummaryRow* total = summary.mutable_total();
-  for (const NominationFacts& n : facts) {
-    if (!Matches(filter, n) || !Covers(n, start_year)) continue;
-    std::tuple<std::string, int, int> key(by_district ? n.district : "",
-                                          by_category ? n.category : 0, by_level ? n.level : 0);
-    auto [it, inserted] = groups.try_emplace(key);
-    v1::SummaryRow& row = it->second;
-    if (inserted) {
-      if (by_district) row.set_district(n.district);
-      if (by_category) row.set_category(n.category);
-      if (by_level) row.set_level(n.level);
-    }
-    Count(n, row);
-    Count(n, *total);
+  // Sorted by district, category, level as the proto promises. Plain counts keyed by views
+  // into `cells`: a national plan has some 17,000 cells, and this runs on every call.
+  std::map<std::tuple<std::string_view, int, int>, Counts> groups;
+  Counts total;
+  for (const SummaryCell& c : cells) {
+    // An empty cell is no combination "that has a nomination".
+    if (c.nominations <= 0 || !Matches(filter, c)) continue;
+    std::tuple<std::string_view, int, int> key(by_district ? std::string_view(c.district) : "",
+                                               by_category ? c.category : 0,
+                                               by_level ? c.level : 0);
+    groups[key].Add(c);
+    total.Add(c);
   }
-  for (auto& [key, row] : groups) {
-    SetRates(row);
-    *summary.add_rows() = std::move(row);
+  summary.mutable_rows()->Reserve(static_cast<int>(groups.size()));
+  for (const auto& [key, counts] : groups) {
+    v1::SummaryRow* row = summary.add_rows();
+    if (by_district) row->set_district(std::string(std::get<0>(key)));
+    if (by_category) row->set_category(static_cast<Category>(std::get<1>(key)));
+    if (by_level) row->set_level(static_cast<EducationLevel>(std::get<2>(key)));
+    SetCounts(counts, *row);
   }
-  SetRates(*total);
+  SetCounts(total, *summary.mutable_total());
   return summary;
 }
 

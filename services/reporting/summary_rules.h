@@ -22,6 +22,7 @@ enum class Recognition { kNone, kRecognised, kRevoked };
 struct NominationFacts {
   std::string site;
   std::string name;      // nominations/{nomination}
+  std::string plan;      // plans/{plan}
   std::string district;  // the nominating unit's district
   ::dienhinh::type::v1::Category category = ::dienhinh::type::v1::CATEGORY_UNSPECIFIED;
   // The level of the nominee's unit (for individuals, the unit they work in).
@@ -47,6 +48,36 @@ int RateBasisPoints(int part, int whole);
 v1::Summary Summarize(const std::string& plan, std::optional<int> start_year,
                       const std::vector<v1::SummaryDimension>& group_by,
                       const std::vector<NominationFacts>& facts, const SummaryFilter& filter);
+
+// The counts of one combination of site, district, category and level, for one plan and school
+// year: what the read model keeps up to date as events arrive (summary_counts.h), so that a
+// summary adds up cells rather than every nomination.
+struct SummaryCell {
+  std::string site;
+  std::string district;
+  ::dienhinh::type::v1::Category category = ::dienhinh::type::v1::CATEGORY_UNSPECIFIED;
+  ::dienhinh::type::v1::EducationLevel level = ::dienhinh::type::v1::EDUCATION_LEVEL_UNSPECIFIED;
+  int nominations = 0;
+  int qualified = 0;
+  int recognised = 0;
+  int revoked = 0;
+};
+
+// What one nomination adds to its cell: one nomination, and one for each standing it has.
+SummaryCell CellOf(const NominationFacts& n);
+
+// The start_year under which the counts of a plan's whole period are kept (0 is no school year).
+inline constexpr int kWholePeriod = 0;
+
+// The start_years a nomination is counted under: kWholePeriod, and each school year it covers,
+// once.
+std::vector<int> CountedYears(const NominationFacts& n);
+
+// The summary of the cells of one school year (or of the whole period), as Summarize gives it
+// for the nominations the cells count.
+v1::Summary SummarizeCells(const std::string& plan, std::optional<int> start_year,
+                           const std::vector<v1::SummaryDimension>& group_by,
+                           const std::vector<SummaryCell>& cells, const SummaryFilter& filter);
 
 struct RecognisedModelFilter {
   std::string district;

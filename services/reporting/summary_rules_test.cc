@@ -1,9 +1,13 @@
 // The congress summary, the recognised-model list and the replication counts without a server:
 // counts and rates by district × category × level, per year and over the period; Vietnamese
-// order of the models; the models taken up most first.
+// order of the models; the models taken up most first; kept cells adding up to the same summary.
 #include "services/reporting/summary_rules.h"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <tuple>
 
 #include "services/reporting/replication_rules.h"
 
@@ -88,6 +92,59 @@ TEST(SummaryRulesTest, AcrossThePeriodAndByOneDimension) {
   SummaryFilter officials;
   officials.category = CATEGORY_OFFICIAL;
   EXPECT_EQ(Summarize("plans/p", std::nullopt, {}, Facts(), officials).total().nominations(), 2);
+}
+
+TEST(SummaryRulesTest, ANominationIsCountedUnderThePeriodAndEachYearItCoversOnce) {
+  NominationFacts n = Fact("n", "districts/916", CATEGORY_INSTITUTION,
+                           EDUCATION_LEVEL_UPPER_SECONDARY, {2019, 2018, 2019, 0},
+                           VERDICT_QUALIFIED, Recognition::kRevoked);
+  EXPECT_EQ(CountedYears(n), (std::vector<int>{kWholePeriod, 2018, 2019}));
+  SummaryCell c = CellOf(n);
+  EXPECT_EQ(c.nominations, 1);
+  EXPECT_EQ(c.qualified, 1);
+  EXPECT_EQ(c.recognised, 0);
+  EXPECT_EQ(c.revoked, 1);
+}
+
+TEST(SummaryRulesTest, CellsAddUpToTheSummaryOfTheirNominations) {
+  // The cells a read model would keep: the nominations' counts added up per site, district,
+  // category and level, for each year and the period, with an emptied cell left over.
+  for (std::optional<int> year : {std::optional<int>(), std::optional<int>(2018),
+                                  std::optional<int>(2019)}) {
+    std::map<std::tuple<std::string, std::string, int, int>, SummaryCell> cells;
+    for (const NominationFacts& n : Facts()) {
+      std::vector<int> years = CountedYears(n);
+      if (std::find(years.begin(), years.end(), year.value_or(kWholePeriod)) == years.end()) {
+        continue;
+      }
+      SummaryCell one = CellOf(n);
+      SummaryCell& c = cells[{one.site, one.district, one.category, one.level}];
+      if (c.nominations == 0) {
+        c = one;
+        continue;
+      }
+      c.nominations += one.nominations;
+      c.qualified += one.qualified;
+      c.recognised += one.recognised;
+      c.revoked += one.revoked;
+    }
+    std::vector<SummaryCell> kept;
+    for (const auto& [key, c] : cells) kept.push_back(c);
+    SummaryCell emptied;
+    emptied.site = "s";
+    emptied.district = "districts/999";
+    kept.push_back(emptied);
+    SummaryFilter in_916;
+    in_916.district = "districts/916";
+    for (const SummaryFilter& filter : {SummaryFilter(), in_916}) {
+      for (const auto& group_by : std::vector<std::vector<v1::SummaryDimension>>{
+               {}, {v1::SUMMARY_DIMENSION_LEVEL}, {v1::SUMMARY_DIMENSION_CATEGORY}}) {
+        EXPECT_EQ(SummarizeCells("plans/p", year, group_by, kept, filter).SerializeAsString(),
+                  Summarize("plans/p", year, group_by, Facts(), filter).SerializeAsString())
+            << "year " << year.value_or(0);
+      }
+    }
+  }
 }
 
 RecognisedModelEntry Model(std::string nomination, std::string name, int adoptions, int day) {
