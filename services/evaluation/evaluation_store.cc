@@ -71,11 +71,18 @@ absl::Status PutNomination(Transaction& tx, const intake::v1::Nomination& n) {
       .status();
 }
 
-absl::StatusOr<std::optional<intake::v1::Nomination>> GetNomination(Transaction& tx, const std::string& name) {
+absl::StatusOr<std::optional<std::string>> GetNominationBytes(Transaction& tx, const std::string& name) {
   auto rows = tx.Query("SELECT nomination FROM eval_nominations WHERE name = ?", {SqlParam(name)});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return std::nullopt;
-  auto n = Parse<intake::v1::Nomination>((*rows)[0].Blob(0), "nomination");
+  return std::optional<std::string>((*rows)[0].Blob(0));
+}
+
+absl::StatusOr<std::optional<intake::v1::Nomination>> GetNomination(Transaction& tx, const std::string& name) {
+  auto bytes = GetNominationBytes(tx, name);
+  if (!bytes.ok()) return bytes.status();
+  if (!*bytes) return std::nullopt;
+  auto n = Parse<intake::v1::Nomination>(**bytes, "nomination");
   if (!n.ok()) return n.status();
   return std::optional<intake::v1::Nomination>(std::move(*n));
 }

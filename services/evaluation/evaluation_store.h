@@ -48,6 +48,8 @@ std::string DependencyReadKey(const std::string& plan, const std::string& unit);
 absl::Status PutNomination(Transaction& tx, const intake::v1::Nomination& nomination);
 absl::StatusOr<std::optional<intake::v1::Nomination>> GetNomination(Transaction& tx,
                                                                     const std::string& name);
+// The nomination as stored (serialized), for a check that it did not change since it was read.
+absl::StatusOr<std::optional<std::string>> GetNominationBytes(Transaction& tx, const std::string& name);
 
 // ---- The queue.
 // Asks for `nomination` to be evaluated (again): a new entry, or the waiting one with a new
