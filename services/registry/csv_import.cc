@@ -1,6 +1,10 @@
 #include "services/registry/csv_import.h"
 
+#include <algorithm>
 #include <set>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/hash/hash.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -219,15 +223,35 @@ std::string FoldHeader(absl::string_view text) {
   return platform::SearchKey(spaced);
 }
 
+// The fields along `path` from `root`, looked up once per thread: `path` is a column's, which
+// lives as long as the process, so its address is a key (splitting and looking up the path of
+// every cell of every row cost an import more than the cell's own work).
+const std::vector<const FieldDescriptor*>& FieldsAlong(const google::protobuf::Descriptor* root,
+                                                      const std::string& path) {
+  thread_local absl::flat_hash_map<std::pair<const google::protobuf::Descriptor*,
+                                             const std::string*>,
+                                   std::vector<const FieldDescriptor*>>
+      cache;
+  auto [it, inserted] = cache.try_emplace({root, &path});
+  if (inserted) {
+    const google::protobuf::Descriptor* current = root;
+    for (absl::string_view part : absl::StrSplit(path, '.')) {
+      const FieldDescriptor* fd = current->FindFieldByName(std::string(part));
+      it->second.push_back(fd);
+      current = fd->message_type();
+    }
+  }
+  return it->second;
+}
+
 // The message that holds the last field of `path`, with sub-messages created on the way.
 Message* Holder(Message* root, const std::string& path, const FieldDescriptor** leaf) {
-  std::vector<std::string> parts = absl::StrSplit(path, '.');
+  const std::vector<const FieldDescriptor*>& fields = FieldsAlong(root->GetDescriptor(), path);
   Message* current = root;
-  for (size_t i = 0; i + 1 < parts.size(); ++i) {
-    const FieldDescriptor* fd = current->GetDescriptor()->FindFieldByName(parts[i]);
-    current = current->GetReflection()->MutableMessage(current, fd);
+  for (size_t i = 0; i + 1 < fields.size(); ++i) {
+    current = current->GetReflection()->MutableMessage(current, fields[i]);
   }
-  *leaf = current->GetDescriptor()->FindFieldByName(parts.back());
+  *leaf = fields.back();
   return current;
 }
 
@@ -407,11 +431,12 @@ bool IsRecordKind(v1::ImportKind kind) {
 
 }  // namespace
 
-ImportParser::ImportParser(v1::ImportKind kind, int default_start_year)
+ImportParser::ImportParser(v1::ImportKind kind, int default_start_year, ImportRowSink* sink)
     : kind_(kind),
       default_start_year_(default_start_year),
       reader_([this](const CsvRow& row) { return OnRow(row); }),
-      spec_(&ColumnsOf(kind)) {}
+      spec_(&ColumnsOf(kind)),
+      sink_(sink) {}
 
 ImportParser::~ImportParser() = default;
 
@@ -436,6 +461,7 @@ void ImportParser::Feed(absl::string_view chunk) {
   if (stopped_) return;
   if (absl::Status s = reader_.Feed(chunk); !s.ok()) {
     stopped_ = true;
+    if (!sink_status_.ok()) return;  // the sink failed, not the file
     AddError(reader_.line(), "", "", absl::StrCat("Tệp CSV sai cấu trúc: ", s.message()),
              absl::StrCat("The file is not well-formed CSV: ", s.message()));
   }
@@ -445,6 +471,7 @@ void ImportParser::Finish() {
   if (!stopped_) {
     if (absl::Status s = reader_.Finish(); !s.ok()) {
       stopped_ = true;
+      if (!sink_status_.ok()) return;
       AddError(reader_.line(), "", "", absl::StrCat("Tệp CSV sai cấu trúc: ", s.message()),
                absl::StrCat("The file is not well-formed CSV: ", s.message()));
     }
@@ -463,7 +490,28 @@ absl::Status ImportParser::OnRow(const CsvRow& row) {
     ++rows_;
     if (usable_) ReadData(row);
   }
-  return absl::OkStatus();
+  return sink_status_;  // an error stops the reader
+}
+
+absl::StatusOr<std::string> ImportParser::NameAt(int64_t line) {
+  if (sink_ != nullptr) return sink_->NameAt(line);
+  auto it = std::lower_bound(items_.begin(), items_.end(), line,
+                             [](const ImportItem& item, int64_t l) { return item.line < l; });
+  if (it == items_.end() || it->line != line) {
+    return absl::InternalError(absl::StrCat("no row kept from line ", line));
+  }
+  return it->name;
+}
+
+absl::StatusOr<int64_t> ImportParser::FirstLineOf(const std::string& name, int64_t line) {
+  auto [it, inserted] = first_line_by_hash_.emplace(absl::Hash<std::string>{}(name), line);
+  if (inserted) return 0;
+  // The same hash: the same key, or (about once in 10^7 files of 2 million keys) another.
+  auto earlier = NameAt(it->second);
+  if (!earlier.ok()) return earlier.status();
+  if (*earlier == name) return it->second;
+  auto [shared, new_key] = hash_sharing_keys_.emplace(name, line);
+  return new_key ? 0 : shared->second;
 }
 
 void ImportParser::ReadHeader(const CsvRow& row) {
@@ -574,16 +622,20 @@ void ImportParser::ReadData(const CsvRow& row) {
       name = YearlyRecordName(PersonName(code), start_year);
       break;
   }
-  auto [it, inserted] = keys_.emplace(name, row.line);
-  if (!inserted) {
+  absl::StatusOr<int64_t> first_line = FirstLineOf(name, row.line);
+  if (!first_line.ok()) {
+    sink_status_ = first_line.status();
+    return;
+  }
+  if (*first_line != 0) {
     size_t key_column = 0;
     for (size_t i = 0; i < columns_.size(); ++i) {
       if (columns_[i] != nullptr && columns_[i]->cell == Cell::kKey) key_column = i;
     }
     AddError(row.line, headers_[key_column], code,
-             absl::StrCat("Trùng với dòng ", it->second,
+             absl::StrCat("Trùng với dòng ", *first_line,
                           IsRecordKind(kind_) ? " (cùng mã và năm học)" : ""),
-             absl::StrCat("Repeats line ", it->second,
+             absl::StrCat("Repeats line ", *first_line,
                           IsRecordKind(kind_) ? " (same code and school year)" : ""));
     return;
   }
@@ -593,7 +645,12 @@ void ImportParser::ReadData(const CsvRow& row) {
   }
   // Kept even when other rows were bad: the store checks them too, so that one read of the
   // file names every problem (and then rolls back).
-  items_.push_back(ImportItem{row.line, std::move(name), std::move(resource)});
+  ImportItem item{row.line, std::move(name), std::move(resource)};
+  if (sink_ == nullptr) {
+    items_.push_back(std::move(item));
+  } else if (absl::Status s = sink_->Add(std::move(item)); !s.ok()) {
+    sink_status_ = s;
+  }
 }
 
 v1::RowError ImportParser::ToRowError(const ImportProblem& problem) const {

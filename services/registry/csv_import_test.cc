@@ -89,6 +89,54 @@ TEST(CsvImportTest, StoreProblemsAreNamedByTheFilesColumns) {
   EXPECT_NE(unnamed.message().en().find("students.good"), std::string::npos);
 }
 
+// What ImportStaging does for the service, in memory: takes the rows, names them by line.
+class RecordingSink : public ImportRowSink {
+ public:
+  absl::Status Add(ImportItem item) override {
+    rows.push_back({item.line, item.name});
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::string> NameAt(int64_t line) override {
+    ++lookups;
+    for (const auto& [l, name] : rows) {
+      if (l == line) return name;
+    }
+    return absl::NotFoundError("no such line");
+  }
+  std::vector<std::pair<int64_t, std::string>> rows;
+  int lookups = 0;
+};
+
+TEST(CsvImportTest, WithASinkRowsGoThereAndRepeatedKeysAreStillFound) {
+  RecordingSink sink;
+  ImportParser parser(v1::IMPORT_KIND_UNITS, 0, &sink);
+  parser.Feed("unit_code,display_name\nA,Một\nB,Hai\nA,Ba\nC,Bốn\nB,Năm\n");
+  parser.Finish();
+  EXPECT_TRUE(parser.items().empty()) << "the parser keeps no rows";
+  EXPECT_TRUE(parser.sink_status().ok());
+  EXPECT_EQ(sink.rows, (std::vector<std::pair<int64_t, std::string>>{
+                           {2, "units/A"}, {3, "units/B"}, {5, "units/C"}}));
+  std::vector<std::pair<int64_t, std::string>> got;
+  for (const auto& e : parser.errors()) got.push_back({e.line(), e.message().en()});
+  EXPECT_EQ(got, (std::vector<std::pair<int64_t, std::string>>{{4, "Repeats line 2"},
+                                                               {6, "Repeats line 3"}}));
+  EXPECT_EQ(sink.lookups, 2) << "a key's name is read back only when its hash repeats";
+}
+
+TEST(CsvImportTest, ASinkThatFailsStopsTheParse) {
+  class FailingSink : public ImportRowSink {
+   public:
+    absl::Status Add(ImportItem) override { return absl::UnavailableError("database down"); }
+    absl::StatusOr<std::string> NameAt(int64_t) override { return std::string(); }
+  } sink;
+  ImportParser parser(v1::IMPORT_KIND_UNITS, 0, &sink);
+  parser.Feed("unit_code,display_name\nA,Một\nB,Hai\n");
+  parser.Finish();
+  EXPECT_EQ(parser.sink_status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(parser.errors().empty()) << "not a problem of the file";
+  EXPECT_EQ(parser.rows(), 1);
+}
+
 TEST(CsvImportTest, MalformedCsvStopsWithTheLine) {
   auto parser_ptr = Parse(v1::IMPORT_KIND_UNITS, "unit_code,display_name\nA,\"never closed\n");
   ImportParser& parser = *parser_ptr;

@@ -1,12 +1,15 @@
 #include "services/registry/enum_labels.h"
 
 #include <map>
+#include <memory>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
 #include "services/platform/text/vietnamese_text.h"
 
 namespace dienhinh::registry {
@@ -129,28 +132,67 @@ std::string Fold(absl::string_view text) {
   return platform::SearchKey(spaced);
 }
 
-}  // namespace
+// Every spelling an enum accepts, folded once: an import asks about the same few labels in
+// every row, and folding each candidate per cell (ICU work) was most of an import's parse time.
+struct EnumLabelTable {
+  // Folded spelling → the first value (in the old loop's order) with a spelling folding so.
+  absl::flat_hash_map<std::string, int> by_folded;
+  // Spellings as written: a cell spelled exactly so needs no folding.
+  absl::flat_hash_map<std::string, int> by_written;
+};
 
-std::optional<int> ParseEnumLabel(const google::protobuf::EnumDescriptor* type,
-                                  absl::string_view text) {
-  std::string folded = Fold(text);
-  if (folded.empty()) return std::nullopt;
+EnumLabelTable BuildTable(const google::protobuf::EnumDescriptor* type) {
+  EnumLabelTable table;
   std::string prefix = ValuePrefix(type);
+  std::vector<std::string> written;
+  // In value order, each value's own spellings in the order the loop used to try them, the
+  // first taking a folded form: the same value wins as when every candidate was compared.
   for (int i = 0; i < type->value_count(); ++i) {
     const auto* value = type->value(i);
     if (value->number() == 0) continue;
     const std::string& name = value->name();
-    if (folded == Fold(name)) return value->number();
-    if (!prefix.empty() && absl::StartsWith(name, prefix) &&
-        folded == Fold(absl::string_view(name).substr(prefix.size()))) {
-      return value->number();
+    std::vector<std::string> spellings = {name};
+    if (!prefix.empty() && absl::StartsWith(name, prefix)) {
+      spellings.push_back(name.substr(prefix.size()));
     }
     auto it = Labels().find(name);
-    if (it == Labels().end()) continue;
-    for (const std::string& label : it->second) {
-      if (folded == Fold(label)) return value->number();
+    if (it != Labels().end()) {
+      spellings.insert(spellings.end(), it->second.begin(), it->second.end());
+    }
+    for (const std::string& spelling : spellings) {
+      table.by_folded.emplace(Fold(spelling), value->number());
+      written.push_back(spelling);
     }
   }
+  for (const std::string& spelling : written) {
+    std::string folded = Fold(spelling);
+    if (folded.empty()) continue;
+    table.by_written.emplace(spelling, table.by_folded.at(folded));
+  }
+  return table;
+}
+
+const EnumLabelTable& TableOf(const google::protobuf::EnumDescriptor* type) {
+  static absl::Mutex mutex(absl::kConstInit);
+  static auto* tables =
+      new absl::flat_hash_map<const google::protobuf::EnumDescriptor*,
+                              std::unique_ptr<EnumLabelTable>>();
+  absl::MutexLock lock(&mutex);
+  auto& table = (*tables)[type];
+  if (table == nullptr) table = std::make_unique<EnumLabelTable>(BuildTable(type));
+  return *table;  // never removed: the reference outlives the lock
+}
+
+}  // namespace
+
+std::optional<int> ParseEnumLabel(const google::protobuf::EnumDescriptor* type,
+                                  absl::string_view text) {
+  const EnumLabelTable& table = TableOf(type);
+  // A cell spelled exactly as a label folds as that label does: no ICU work needed.
+  if (auto it = table.by_written.find(text); it != table.by_written.end()) return it->second;
+  std::string folded = Fold(text);
+  if (folded.empty()) return std::nullopt;
+  if (auto it = table.by_folded.find(folded); it != table.by_folded.end()) return it->second;
   return std::nullopt;
 }
 

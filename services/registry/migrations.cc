@@ -96,6 +96,22 @@ CREATE INDEX person_records_year ON person_records (start_year, name);
 CREATE INDEX person_records_head_of ON person_records (head_of);
 )sql";
 
+// An import's parsed rows while its file streams in (import_staging.h): read back by its own
+// import only, deleted when it ends.
+constexpr char kImportStagingV101[] = R"sql(
+CREATE TABLE import_sessions (
+  id INTEGER PRIMARY KEY,
+  started_at_us INTEGER NOT NULL
+);
+CREATE TABLE import_staging (
+  session INTEGER NOT NULL,
+  line INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  item BLOB NOT NULL,
+  PRIMARY KEY (session, line)
+);
+)sql";
+
 std::string ForPostgres(const std::string& sql) {
   return absl::StrReplaceAll(sql, {{" TEXT", " TEXT COLLATE \"C\""}, {" BLOB", " BYTEA"}});
 }
@@ -104,7 +120,9 @@ std::string ForPostgres(const std::string& sql) {
 
 std::vector<platform::Migration> RegistryMigrations() {
   return {{100, "registry: districts, blocks, units, persons, yearly records", kSchemaV100,
-           ForPostgres(kSchemaV100)}};
+           ForPostgres(kSchemaV100)},
+          {101, "registry: import staging", kImportStagingV101,
+           absl::StrReplaceAll(ForPostgres(kImportStagingV101), {{" INTEGER", " BIGINT"}})}};
 }
 
 }  // namespace dienhinh::registry

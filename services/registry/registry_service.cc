@@ -17,6 +17,7 @@
 #include "services/platform/text/vietnamese_text.h"
 #include "services/registry/csv_import.h"
 #include "services/registry/field_mask.h"
+#include "services/registry/import_staging.h"
 #include "services/registry/registry_names.h"
 
 namespace dienhinh::registry {
@@ -918,7 +919,10 @@ grpc::ServerUnaryReactor* RegistryService::DeletePersonYearlyRecord(
 namespace {
 
 // One ImportRecords call: reads the header, streams the chunks through the CSV parser as
-// they arrive (no message holds the whole file), then applies the rows in one transaction.
+// they arrive (no message holds the whole file) into the import's staging rows
+// (import_staging.h: the registry holds none of them), then applies the rows in one
+// transaction. Each chunk is parsed and staged on the workers, not on gRPC's callback
+// threads; the next read starts when it is done.
 class ImportReactor final : public grpc::ServerReadReactor<v1::ImportRecordsRequest> {
  public:
   ImportReactor(platform::ServiceRuntime* runtime, RegistryStore* store,
@@ -938,25 +942,43 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportRecordsRequ
       // A cancelled call (the client gave up or died) may have sent part of the file: nothing
       // of it is applied. Otherwise the client closed its side and the whole file is here.
       if (context_->IsCancelled()) {
-        Finish(grpc::Status(grpc::StatusCode::CANCELLED,
-                            "the import was cancelled; nothing was imported"));
+        runtime_->workers().Run([this] {
+          End(grpc::Status(grpc::StatusCode::CANCELLED,
+                           "the import was cancelled; nothing was imported"));
+        });
         return;
       }
       // The commit of a whole file takes seconds: on the workers, not gRPC's callback thread.
       // The reactor lives until OnDone, which comes only after this Finish.
-      runtime_->workers().Run([this] { Finish(platform::ToGrpcStatus(Complete())); });
+      runtime_->workers().Run([this] { End(platform::ToGrpcStatus(Complete())); });
       return;
     }
-    if (absl::Status s = Take(); !s.ok()) {
-      Finish(platform::ToGrpcStatus(s));
-      return;
-    }
-    StartRead(&request_);
+    runtime_->workers().Run([this] {
+      if (absl::Status s = Take(); !s.ok()) {
+        End(platform::ToGrpcStatus(s));
+        return;
+      }
+      StartRead(&request_);
+    });
   }
 
   void OnDone() override { delete this; }
 
  private:
+  // Finishes the call once the staged rows are deleted (whatever the outcome: a dry run, a
+  // rejected file and a cut stream leave nothing behind).
+  void End(const grpc::Status& status) {
+    parser_.reset();
+    if (staging_ != nullptr) {
+      if (absl::Status s = staging_->Drop(); !s.ok()) {
+        // Left for the next import's sweep of abandoned sessions.
+        platform::LogError("import staging rows not deleted", {{"error", s.ToString()}});
+      }
+      staging_.reset();
+    }
+    Finish(status);
+  }
+
   absl::Status Take() {
     if (request_.has_header()) {
       if (parser_) {
@@ -974,7 +996,7 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportRecordsRequ
       return WrongSize();
     }
     parser_->Feed(request_.csv_chunk());
-    return absl::OkStatus();
+    return parser_->sink_status();
   }
 
   absl::Status Begin() {
@@ -1002,7 +1024,11 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportRecordsRequ
                !s.ok()) {
       return s;
     }
-    parser_ = std::make_unique<ImportParser>(header_.kind(), header_.has_school_year() ? year : 0);
+    auto staging = ImportStaging::Open(store_->database());
+    if (!staging.ok()) return staging.status();
+    staging_ = std::move(*staging);
+    parser_ = std::make_unique<ImportParser>(header_.kind(), header_.has_school_year() ? year : 0,
+                                             staging_.get());
     return absl::OkStatus();
   }
 
@@ -1013,6 +1039,8 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportRecordsRequ
     // declared size tells a whole file from a cut one.
     if (header_.file_bytes() > 0 && received_bytes_ != header_.file_bytes()) return WrongSize();
     parser_->Finish();
+    if (!parser_->sink_status().ok()) return parser_->sink_status();
+    if (absl::Status s = staging_->Flush(); !s.ok()) return s;
     response_->set_kind(header_.kind());
     response_->set_rows(parser_->rows());
     // Cell errors reject the file, but the rows that could be read still go through the store's
@@ -1037,7 +1065,7 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportRecordsRequ
       return out;
     };
     absl::StatusOr<ImportResult> result;
-    auto& items = parser_->items();
+    ImportStaging& items = *staging_;
     const auto& paths = parser_->paths();
     bool dry = header_.validate_only() || rejected;
     switch (kind) {
@@ -1102,7 +1130,8 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportRecordsRequ
   Caller caller_;
   v1::ImportRecordsRequest request_;
   v1::ImportRecordsHeader header_;
-  std::unique_ptr<ImportParser> parser_;
+  std::unique_ptr<ImportStaging> staging_;
+  std::unique_ptr<ImportParser> parser_;  // feeds staging_: declared after it
 };
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "dienhinh/events/v1/event.grpc.pb.h"
 #include "services/platform/auth/key_store.h"
@@ -17,6 +18,7 @@
 #include "services/platform/status/grpc_status.h"
 #include "services/platform/testing/test_database.h"
 #include "services/platform/text/vietnamese_text.h"
+#include "services/registry/import_staging.h"
 
 namespace dienhinh::registry {
 namespace {
@@ -822,6 +824,67 @@ TEST_P(RegistryServiceTest, BlockMembershipIsOnePerUnitAndYear) {
   ASSERT_TRUE(Call(&Stub::ListEmulationBlocks, blocks, &found).ok());
   ASSERT_EQ(found.emulation_blocks_size(), 1);
   EXPECT_EQ(found.emulation_blocks(0).name(), "emulationBlocks/khoi-b");
+}
+
+// Rows wait in the import_staging table while a file streams in, written and read back a
+// batch of ImportStaging::kBatchRows at a time; these files span several batches.
+TEST_P(RegistryServiceTest, AFileOfSeveralStagingBatchesIsStillWholeOrNothing) {
+  SeedDirectory();
+  auto count = [&](const std::string& table) -> int64_t {
+    auto tx = database_->Begin(platform::TxMode::kRead);
+    EXPECT_TRUE(tx.ok()) << tx.status();
+    auto rows = (*tx)->Query(absl::StrCat("SELECT COUNT(*) FROM ", table));
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    return rows.ok() && !rows->empty() ? (*rows)[0].Int(0) : -1;
+  };
+  const int kRows = 2 * static_cast<int>(ImportStaging::kBatchRows) + 500;
+
+  // Schools named before the office they report to, which comes last: the reference is
+  // found across batches.
+  std::string units = "unit_code,display_name,kind,level,parent_code,district_code\n";
+  for (int i = 0; i < kRows; ++i) {
+    absl::StrAppend(&units, "S", 10000 + i, ",Trường ", i, ",SCHOOL,PRIMARY,PGD917,916\n");
+  }
+  absl::StrAppend(&units, "PGD917,Phòng GD&ĐT mới,DISTRICT_OFFICE,,SGDDT,916\n");
+  auto imported = Import(v1::IMPORT_KIND_UNITS, units, "many-units", "", 64 * 1024);
+  ASSERT_EQ(imported.outcome(), v1::ImportRecordsResponse::OUTCOME_IMPORTED)
+      << imported.DebugString();
+  EXPECT_EQ(imported.created(), kRows + 1);
+
+  // A key repeated from the first batch near the end, and a missing unit in the last batch:
+  // both named, nothing imported.
+  std::string persons = "person_code,display_name,unit_code\n";
+  for (int i = 0; i < kRows; ++i) {
+    std::string unit = i == kRows - 3 ? "NOWHERE" : absl::StrCat("S", 10000 + i);
+    absl::StrAppend(&persons, "CB", i, ",Nguyễn Văn ", i, ",", unit, "\n");
+  }
+  std::string bad = persons + "CB1,Nguyễn Văn Một,S10001\n";
+  const int64_t events_before = count("outbox");  // (PostgreSQL's sequence has gaps)
+  auto rejected = Import(v1::IMPORT_KIND_PERSONS, bad, "many-persons-bad", "", 64 * 1024);
+  ASSERT_EQ(rejected.outcome(), v1::ImportRecordsResponse::OUTCOME_REJECTED);
+  ASSERT_EQ(rejected.errors_size(), 2) << rejected.DebugString();
+  EXPECT_EQ(rejected.errors(0).line(), kRows - 3 + 2);
+  EXPECT_EQ(rejected.errors(0).column(), "unit_code");
+  EXPECT_EQ(rejected.errors(1).line(), kRows + 2);
+  EXPECT_EQ(rejected.errors(1).message().en(), "Repeats line 3");
+  EXPECT_EQ(count("persons"), 0);
+  EXPECT_EQ(count("outbox"), events_before);
+  EXPECT_EQ(count("import_staging"), 0) << "staged rows are deleted";
+  EXPECT_EQ(count("import_sessions"), 0);
+
+  // Fixed: a dry run changes nothing, the import takes every row, and nothing stays staged.
+  absl::StrReplaceAll({{",NOWHERE\n", absl::StrCat(",S", 10000 + kRows - 3, "\n")}}, &persons);
+  auto dry = Import(v1::IMPORT_KIND_PERSONS, persons, "many-persons-dry", "", 64 * 1024, nullptr,
+                    0, true);
+  EXPECT_EQ(dry.outcome(), v1::ImportRecordsResponse::OUTCOME_VALIDATED) << dry.DebugString();
+  EXPECT_EQ(count("persons"), 0);
+  auto good = Import(v1::IMPORT_KIND_PERSONS, persons, "many-persons", "", 64 * 1024);
+  ASSERT_EQ(good.outcome(), v1::ImportRecordsResponse::OUTCOME_IMPORTED) << good.DebugString();
+  EXPECT_EQ(good.created(), kRows);
+  EXPECT_EQ(count("persons"), kRows);
+  EXPECT_EQ(count("outbox"), events_before + kRows) << "one event per person";
+  EXPECT_EQ(count("import_staging"), 0);
+  EXPECT_EQ(count("import_sessions"), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RegistryServiceTest,

@@ -282,7 +282,9 @@ struct FileContext {
 };
 
 // Existence checks with a memory, so an import of 3,000 records naming 150 units asks about
-// each unit once.
+// each unit once. The memory is bounded: a file of 2,000,000 person records names 1,000,000
+// persons, each once or twice; past kMaxRemembered names it starts again (the units a file
+// names over and over are soon remembered again).
 class Lookup {
  public:
   Lookup(Transaction& tx, FileContext* file) : tx_(tx), file_(file) {}
@@ -295,6 +297,7 @@ class Lookup {
     auto rows =
         tx_.Query(absl::StrCat("SELECT 1 FROM ", table, " WHERE name = ?"), {SqlParam(name)});
     if (!rows.ok()) return rows.status();
+    if (cache_.size() >= kMaxRemembered) cache_.clear();
     cache_[key] = !rows->empty();
     return !rows->empty();
   }
@@ -324,6 +327,8 @@ class Lookup {
   FileContext* file() { return file_; }
 
  private:
+  static constexpr size_t kMaxRemembered = 50000;
+
   Transaction& tx_;
   FileContext* file_;
   std::map<std::string, bool> cache_;
@@ -701,8 +706,8 @@ absl::Status RegistryStore::Delete(const WriteMeta& meta, const std::string& nam
 
 template <typename T>
 absl::StatusOr<ImportResult> RegistryStore::Import(
-    const WriteMeta& meta, const std::vector<ImportItem>& items,
-    const std::vector<std::string>& paths, bool validate_only, const WriteAuthorizer<T>& authorize,
+    const WriteMeta& meta, ImportRowSource& rows, const std::vector<std::string>& paths,
+    bool validate_only, const WriteAuthorizer<T>& authorize,
     const std::function<v1::ImportRecordsResponse(const ImportResult&)>& response_of) {
   // A rejected or dry-run import must leave nothing behind: the body ends with this status to
   // roll the transaction back, and the result is read from the variables it filled.
@@ -721,19 +726,24 @@ absl::StatusOr<ImportResult> RegistryStore::Import(
       }
     }
     FileContext file;
-    for (const ImportItem& item : items) file.names.insert(item.name);
     if constexpr (std::is_same_v<T, v1::Unit>) {
-      // The tree as it will be: each unit's parent from its row when the file has the column.
-      for (const ImportItem& item : items) {
+      // Only units refer to resources of their own file (a school to its district office
+      // further down), so only a units file's names are kept (a country has ~50,000 units;
+      // a records file of millions of rows is never held). The tree as it will be: each
+      // unit's parent from its row when the file has the column.
+      absl::Status read = rows.ForEach(tx, T::default_instance(), [&](const ImportItem& item) {
+        file.names.insert(item.name);
         auto loaded = Load<T>(tx, item.name);
         if (!loaded.ok()) return loaded.status();
         T next = loaded->has_value() ? **loaded : T();
         ApplyPaths(*item.values, paths, &next);
         file.unit_parents[item.name] = next.parent();
-      }
+        return absl::OkStatus();
+      });
+      if (!read.ok()) return read;
     }
     Lookup lookup(tx, &file);
-    for (const ImportItem& item : items) {
+    absl::Status applied = rows.ForEach(tx, T::default_instance(), [&](const ImportItem& item) {
       file.line = item.line;
       // Loaded again for each row: an earlier row may have changed it (a head giving way).
       auto loaded = Load<T>(tx, item.name);
@@ -747,31 +757,35 @@ absl::StatusOr<ImportResult> RegistryStore::Import(
       Table<T>::Validate(next, "", &violations);
       if (auto s = CheckReferences(lookup, current, next, "", &violations); !s.ok()) return s;
       for (const auto& violation : violations.violations()) {
+        if (result.problems.size() >= ImportResult::kMaxProblems) break;
         result.problems.push_back(
             {item.line, violation.field, FieldText(next, violation.field), violation.description});
       }
-      if (!violations.empty()) continue;
+      if (!violations.empty()) return absl::OkStatus();
       if (authorize) {
         if (auto s = authorize(current, next); !s.ok()) {
           return absl::Status(s.code(), absl::StrCat("line ", item.line, ": ", s.message()));
         }
       }
-      if (!result.problems.empty()) continue;  // rejected already: only look for more problems
+      // Rejected already: only look for more problems.
+      if (!result.problems.empty()) return absl::OkStatus();
       if (current != nullptr && SameFacts(*current, next)) {
         ++result.unchanged;
-        continue;
+        return absl::OkStatus();
       }
       if (auto s = BeforeSave<T>(tx, *events_, meta, current, next, true); !s.ok()) return s;
       if (auto s = Save(tx, *events_, meta, &next, current); !s.ok()) return s;
       if (auto s = AfterSave<T>(tx, *events_, meta, current, &next); !s.ok()) return s;
       ++(current == nullptr ? result.created : result.updated);
       wrote = true;
-    }
+      return absl::OkStatus();
+    });
+    if (!applied.ok()) return applied;
     if (!result.problems.empty() || validate_only) return kRollBack;
     if (auto s = platform::RecordAudit(
             tx, meta.caller,
             {meta.method, absl::StrCat("import:", meta.request_id), meta.request_id,
-             absl::StrCat(T::descriptor()->name(), ": ", items.size(), " rows, ", result.created,
+             absl::StrCat(T::descriptor()->name(), ": ", rows.size(), " rows, ", result.created,
                           " created, ", result.updated, " updated, ", result.unchanged,
                           " unchanged")});
         !s.ok()) {
@@ -1071,7 +1085,7 @@ DH_REGISTRY_STORE_INSTANTIATE(v1::PersonYearlyRecord)
 
 #define DH_REGISTRY_IMPORT_INSTANTIATE(T)                                                      \
   template absl::StatusOr<ImportResult> RegistryStore::Import<T>(                              \
-      const WriteMeta&, const std::vector<ImportItem>&, const std::vector<std::string>&, bool, \
+      const WriteMeta&, ImportRowSource&, const std::vector<std::string>&, bool,               \
       const WriteAuthorizer<T>&,                                                               \
       const std::function<v1::ImportRecordsResponse(const ImportResult&)>&);
 

@@ -90,13 +90,30 @@ struct ImportItem {
   std::unique_ptr<google::protobuf::Message> values;
 };
 
+// The rows of an import as the store reads them: in file order, inside the import's
+// transaction, possibly more than once (a units file is read twice: first for the tree as it
+// will be). Rows are read a batch at a time, so a file of any size is never held whole.
+class ImportRowSource {
+ public:
+  virtual ~ImportRowSource() = default;
+  virtual int64_t size() const = 0;
+  // Calls `row` for each row in file order, its values parsed as `prototype`'s type; stops
+  // at the first error.
+  virtual absl::Status ForEach(platform::Transaction& tx,
+                               const google::protobuf::Message& prototype,
+                               const std::function<absl::Status(const ImportItem&)>& row) = 0;
+};
+
 struct ImportResult {
   bool replayed = false;  // the request id was seen: `stored_response` holds the first answer
   v1::ImportRecordsResponse stored_response;
   int64_t created = 0;
   int64_t updated = 0;
   int64_t unchanged = 0;
-  std::vector<ImportProblem> problems;  // not empty: rejected, nothing changed
+  // Not empty: rejected, nothing changed. The first kMaxProblems in file order: the response
+  // names at most that many errors, in line order, so later ones could never be shown.
+  std::vector<ImportProblem> problems;
+  static constexpr size_t kMaxProblems = 1000;
 };
 
 class RegistryStore {
@@ -118,6 +135,8 @@ class RegistryStore {
   template <typename T>
   absl::Status Delete(const WriteMeta& meta, const std::string& name, const std::string& etag,
                       const WriteAuthorizer<T>& authorize);
+
+  platform::Database* database() { return db_; }
 
   absl::StatusOr<Page<v1::District>> ListDistricts(const DistrictQuery& query, ListOrder order,
                                                    const PageRequest& page);
@@ -146,7 +165,7 @@ class RegistryStore {
   // commits. PERMISSION_DENIED (the whole import) when `authorize` refuses a row.
   template <typename T>
   absl::StatusOr<ImportResult> Import(
-      const WriteMeta& meta, const std::vector<ImportItem>& items,
+      const WriteMeta& meta, ImportRowSource& rows,
       const std::vector<std::string>& paths, bool validate_only,
       const WriteAuthorizer<T>& authorize,
       const std::function<v1::ImportRecordsResponse(const ImportResult&)>& response_of);
