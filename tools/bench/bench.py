@@ -142,6 +142,19 @@ class Bench:
                 return
             time.sleep(0.01)
 
+    def wait_head_reaches(self, service, target, timeout):
+        """Waits until `service`'s event log head is at least `target`; False on timeout."""
+        start = last_word = time.monotonic()
+        while time.monotonic() - start < timeout:
+            head = self.metric(service, "dienhinh_event_log_last_sequence")
+            if head >= target:
+                return True
+            if time.monotonic() - last_word >= 15:
+                last_word = time.monotonic()
+                log("  %s's log at %d of %d" % (service, head, target))
+            time.sleep(0.05)
+        return False
+
     def wait_caught_up(self, pairs, timeout):
         """Waits until every (follower, upstream) in `pairs` has applied its upstream's whole
         log; returns {pair: seconds it took from now} (None for those still behind)."""
@@ -256,6 +269,7 @@ class Bench:
         available = nomination_pools.write_pool(pool, data, "load",
                                                 POOL_PER_SECOND * self.args.duration,
                                                 with_generated=True)
+        evaluation_head = self.metric("evaluation", "dienhinh_event_log_last_sequence")
         self.cluster.kill("evaluation", signal.SIGTERM)
         head_before = self.metric("intake", "dienhinh_event_log_last_sequence")
         acked = os.path.join(self.work, "acked-load.txt")
@@ -268,11 +282,15 @@ class Bench:
         self.wait_caught_up([("reporting", "intake")], timeout=1800)
         start = time.monotonic()
         self.cluster.restart("evaluation")
-        caught = self.wait_caught_up([("evaluation", "intake")], timeout=1800)
-        # From the restart (process start to SERVING included) to the last nomination evaluated.
+        # Evaluated, not merely taken in: evaluation's consumer queues the submissions within a
+        # second or two, and its worker then evaluates them; each evaluation is one
+        # EvaluationRecorded event on evaluation's own log, so the backlog is done when that
+        # log has grown by one event per submission. From the restart (process start to
+        # SERVING included) to the last evaluation recorded.
+        done = self.wait_head_reaches("evaluation", evaluation_head + submitted, timeout=1800)
         seconds = time.monotonic() - start
         evaluation = {"nominations": submitted}
-        if caught[("evaluation", "intake")] is not None:
+        if done:
             evaluation["seconds"] = seconds
             evaluation["rate"] = submitted / seconds if seconds else 0
         self.results["evaluation_throughput"] = evaluation

@@ -85,7 +85,8 @@ def rows(r):
     ev = r["evaluation_throughput"]
     if ev.get("rate"):
         projected = NATIONAL_NOMINATIONS / ev["rate"]
-        add("evaluation restarted with the %s submitted nominations waiting (its backlog)"
+        add("evaluation restarted with the %s submitted nominations waiting (its backlog), "
+            "until the last is evaluated"
             % count(ev["nominations"]),
             "%s nominations/s (%.1f s, restart included) → 150,000 in %.0f s"
             % (count(ev["rate"]), ev["seconds"], projected),
