@@ -1,5 +1,6 @@
 #include "services/reporting/read_model_queries.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -143,8 +144,25 @@ absl::StatusOr<std::vector<NominationFacts>> LoadFactsOfNominations(
 absl::StatusOr<std::vector<NominationFacts>> LoadFactsOfUnitNominations(Transaction& tx,
                                                                         const std::string& site,
                                                                         const std::string& unit) {
-  return LoadFactsWhere(tx, "n.site = ? AND n.nominating_unit = ?",
-                        {SqlParam(site), SqlParam(unit)});
+  // The names first, by rm_nominations_by_unit, then their facts by primary key. Asked in one
+  // query, SQLite walks every nomination of the site in primary-key order to spare itself the
+  // sort its ORDER BY needs (23 ms a unit event at 17,000 nominations: 45 events/s).
+  auto rows = tx.Query(
+      "SELECT name FROM rm_nominations WHERE site = ? AND nominating_unit = ? AND state = 2",
+      {SqlParam(site), SqlParam(unit)});
+  if (!rows.ok()) return rows.status();
+  std::vector<NominationFacts> facts;
+  constexpr size_t kPerQuery = 500;  // well within SQLite's bound on parameters
+  for (size_t i = 0; i < rows->size(); i += kPerQuery) {
+    std::vector<std::string> names;
+    for (size_t j = i; j < std::min(rows->size(), i + kPerQuery); ++j) {
+      names.push_back((*rows)[j].Text(0));
+    }
+    auto some = LoadFactsOfNominations(tx, site, names);
+    if (!some.ok()) return some.status();
+    for (NominationFacts& f : *some) facts.push_back(std::move(f));
+  }
+  return facts;
 }
 
 absl::StatusOr<std::vector<RecognisedModelEntry>> LoadRecognisedModels(Transaction& tx,
