@@ -133,8 +133,9 @@ CREATE INDEX replication_records_by_plan ON replication_records (plan, adopted_o
 CREATE INDEX replication_records_by_model ON replication_records (model);
 )sql";
 
-// The summary's counts (summary_counts.h), filled from the read model as it stands; and the
-// index a unit's change reads its nominations by.
+// The summary's counts (summary_counts.h), filled from the read model as it stands; the index
+// a unit's change reads its nominations by; and, per source, the last event the counts were
+// moved for (RecountSummaryIfStale).
 constexpr char kSummaryCounts[] = R"sql(
 CREATE TABLE rm_summary_counts (
   plan {KEY} NOT NULL,
@@ -150,6 +151,7 @@ CREATE TABLE rm_summary_counts (
   PRIMARY KEY (plan, start_year, site, district, category, level)
 );
 CREATE INDEX rm_nominations_by_unit ON rm_nominations (site, nominating_unit);
+ALTER TABLE rm_sources ADD COLUMN counted_sequence BIGINT NOT NULL DEFAULT 0;
 )sql";
 
 std::string ForDialect(const char* sql, bool postgres) {
@@ -172,7 +174,9 @@ std::vector<platform::Migration> ReportingMigrations() {
       Both(103, "units by parent", "CREATE INDEX rm_units_by_parent ON rm_units (parent, kind);"),
       // GetSummary reads counts kept as events are applied instead of every nomination.
       Both(104, "summary counts",
-           absl::StrCat(kSummaryCounts, RecountSummaryCellsSql()).c_str()),
+           absl::StrCat(kSummaryCounts, RecountSummaryCellsSql(),
+                        "UPDATE rm_sources SET counted_sequence = last_sequence;")
+               .c_str()),
   };
 }
 

@@ -182,15 +182,18 @@ absl::Status PutDecision(Transaction& tx, const std::string& site,
   });
 }
 
-// What the figures include: the newest event applied from each site's source (Summary.as_of).
+// What the figures include: the newest event applied from each site's source (Summary.as_of),
+// and that the summary's counts were moved for it (counted_sequence, which a release from
+// before the counts leaves behind: RecountSummaryIfStale).
 absl::Status MarkApplied(Transaction& tx, const platform::Event& e) {
   int64_t time_us = e.time().seconds() * 1000000 + e.time().nanos() / 1000;
   return Run(tx,
-             "INSERT INTO rm_sources (site, source, last_sequence, last_event_time_us) "
-             "VALUES (?, ?, ?, ?) ON CONFLICT (site, source) DO UPDATE SET "
+             "INSERT INTO rm_sources (site, source, last_sequence, last_event_time_us, "
+             "counted_sequence) VALUES (?, ?, ?, ?, ?) ON CONFLICT (site, source) DO UPDATE SET "
              "last_sequence = excluded.last_sequence, "
-             "last_event_time_us = excluded.last_event_time_us",
-             {e.site(), e.source(), e.sequence(), time_us});
+             "last_event_time_us = excluded.last_event_time_us, "
+             "counted_sequence = excluded.counted_sequence",
+             {e.site(), e.source(), e.sequence(), time_us, e.sequence()});
 }
 
 absl::Status ApplyPayload(Transaction& tx, const platform::Event& e) {

@@ -479,6 +479,7 @@ TEST_P(SummaryCountsTest, TheMigrationFillsTheCountsOfDataAlreadyThere) {
       *database_.db, platform::TxMode::kWrite, [&](platform::Transaction& tx) {
         return tx.ExecuteScript(
             "DROP TABLE rm_summary_counts; DROP INDEX rm_nominations_by_unit; "
+            "ALTER TABLE rm_sources DROP COLUMN counted_sequence; "
             "DELETE FROM schema_migrations WHERE version >= 104;");
       });
   ASSERT_TRUE(undone.ok()) << undone;
@@ -488,6 +489,43 @@ TEST_P(SummaryCountsTest, TheMigrationFillsTheCountsOfDataAlreadyThere) {
   ASSERT_TRUE(platform::Migrate(*database_.db, schema).ok());
   Read([&](platform::Transaction& tx) { EXPECT_EQ(KeptCells(tx), kept); });
   ExpectCountsEqualRecount("after the migration filled the counts");
+}
+
+TEST_P(SummaryCountsTest, EventsAppliedByAnOlderReleaseAreRecountedAtStart) {
+  auto n1 = testing::SubmittedNomination("N1", CATEGORY_INSTITUTION, "units/THPT001",
+                                         "Trường THPT Châu Văn Liêm", "units/THPT001", "districts/916",
+                                         {2018, 2019});
+  Step("site-a", testing::NominationSubmitted(n1), "n1");
+  auto recounted = RecountSummaryIfStale(*database_.db);
+  ASSERT_TRUE(recounted.ok()) << recounted.status();
+  EXPECT_FALSE(*recounted) << "counts moved with every event need no recount";
+
+  // A release from before the counts applies a submission and a verdict: it writes the read
+  // model and rm_sources as it always did, and moves no count.
+  absl::Status old_release = platform::RunInTransaction(
+      *database_.db, platform::TxMode::kWrite, [&](platform::Transaction& tx) {
+        return tx.ExecuteScript(absl::StrCat(
+            "INSERT INTO rm_nominations (site, name, plan, category, field, nominee, "
+            "nominating_unit, district, state, body) SELECT site, 'nominations/N2', plan, ",
+            static_cast<int>(CATEGORY_OFFICIAL),
+            ", field, 'persons/GV002', 'units/TT004', '', state, body FROM rm_nominations "
+            "WHERE name = 'nominations/N1';"
+            "INSERT INTO rm_verdicts (site, nomination, version, verdict) "
+            "SELECT site, 'nominations/N2', 1, 1 FROM rm_nominations WHERE name = 'nominations/N1';"
+            "UPDATE rm_sources SET last_sequence = last_sequence + 2;"));
+      });
+  ASSERT_TRUE(old_release.ok()) << old_release;
+  Read([&](platform::Transaction& tx) {
+    EXPECT_NE(KeptCells(tx), RecountedCells(tx)) << "the old release's writes should be uncounted";
+  });
+
+  recounted = RecountSummaryIfStale(*database_.db);
+  ASSERT_TRUE(recounted.ok()) << recounted.status();
+  EXPECT_TRUE(*recounted);
+  ExpectCountsEqualRecount("after the recount at start");
+  recounted = RecountSummaryIfStale(*database_.db);
+  ASSERT_TRUE(recounted.ok()) << recounted.status();
+  EXPECT_FALSE(*recounted) << "a second start recounts nothing";
 }
 
 TEST_P(ReportingStoreTest, SitesNeverMix) {

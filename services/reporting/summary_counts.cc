@@ -153,6 +153,24 @@ absl::StatusOr<std::vector<SummaryCell>> LoadSummaryCells(Transaction& tx, const
   return cells;
 }
 
+absl::StatusOr<bool> RecountSummaryIfStale(platform::Database& db) {
+  bool recounted = false;
+  absl::Status status =
+      platform::RunInTransaction(db, platform::TxMode::kWrite, [&](Transaction& tx) {
+        recounted = false;
+        auto stale = tx.Query(
+            "SELECT COUNT(*) FROM rm_sources WHERE counted_sequence <> last_sequence", {});
+        if (!stale.ok()) return stale.status();
+        if (stale->empty() || (*stale)[0].Int(0) == 0) return absl::OkStatus();
+        recounted = true;
+        return tx.ExecuteScript(absl::StrCat(
+            "DELETE FROM rm_summary_counts;", RecountSummaryCellsSql(),
+            "UPDATE rm_sources SET counted_sequence = last_sequence;"));
+      });
+  if (!status.ok()) return status;
+  return recounted;
+}
+
 std::string RecountSummaryCellsSql() {
   // One row per submitted nomination and start_year it is counted under, with the same facts
   // as LoadNominationFacts (read_model_queries.cc) and the same counting as CellOf and

@@ -65,6 +65,13 @@ absl::StatusOr<std::vector<SummaryCell>> LoadSummaryCells(platform::Transaction&
                                                           std::optional<int> start_year,
                                                           const SummaryFilter& filter = {});
 
+// Recounts rm_summary_counts from the read model when events were applied without moving them:
+// by a release from before the counts, after a stage went back to it and forward again (deploy/
+// README.md: an old binary runs on a newer schema). rm_sources keeps, per source, the last event
+// applied and the last the counts were moved for; any difference recounts, in one transaction.
+// Call at start, before the consumers. True when it recounted.
+absl::StatusOr<bool> RecountSummaryIfStale(platform::Database& db);
+
 // The SQL (both dialects) that fills rm_summary_counts from the read model as it stands, by the
 // same rules as SummaryCountChange: the migration that creates the table runs it, so counts
 // exist for the data already there.
