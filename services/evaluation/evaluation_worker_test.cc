@@ -20,6 +20,7 @@
 #include "services/platform/api/api_schema.h"
 #include "services/platform/events/event_schema.h"
 #include "services/platform/plan/criteria_parameters.h"
+#include "services/platform/testing/committed_events.h"
 #include "services/platform/testing/test_database.h"
 
 namespace dienhinh::evaluation {
@@ -192,30 +193,10 @@ class EvaluationWorkerTest : public ::testing::TestWithParam<Backend> {
     return entries.ok() ? entries->size() : 0;
   }
 
-  // EvaluationRecorded events in evaluation's log, by nomination, once the log's tail has seen
-  // every committed event (it learns of commits when notified or at its next poll, and until
-  // then serves what it has seen: a flake under load, as in the store tests).
+  // EvaluationRecorded events in evaluation's log, by nomination.
   std::map<std::string, int> RecordedEvents() {
     std::map<std::string, int> out;
-    int64_t committed = 0;
-    absl::Status counted = platform::RunInTransaction(
-        *database_.db, TxMode::kRead, [&](Transaction& tx) {
-          auto rows = tx.Query("SELECT COUNT(*) FROM outbox");
-          if (!rows.ok()) return rows.status();
-          committed = (*rows)[0].Int(0);
-          return absl::OkStatus();
-        });
-    EXPECT_TRUE(counted.ok()) << counted;
-    log_->Notify();
-    const absl::Time deadline = absl::Now() + absl::Seconds(5);
-    auto events = log_->Read(0, 100000);
-    while (events.ok() && static_cast<int64_t>(events->size()) < committed && absl::Now() < deadline) {
-      absl::SleepFor(absl::Milliseconds(5));
-      events = log_->Read(0, 100000);
-    }
-    EXPECT_TRUE(events.ok()) << events.status();
-    if (!events.ok()) return out;
-    for (const auto& e : *events) {
+    for (const auto& e : platform::testing::CommittedEvents(*database_.db, *log_)) {
       if (e.has_evaluation_recorded()) ++out[e.evaluation_recorded().evaluation().nomination()];
     }
     return out;

@@ -17,6 +17,7 @@
 #include "services/platform/events/event_schema.h"
 #include "services/platform/ids/ulid.h"
 #include "services/platform/status/error_details.h"
+#include "services/platform/testing/committed_events.h"
 #include "services/platform/testing/test_database.h"
 
 namespace dienhinh::intake {
@@ -69,22 +70,8 @@ class NominationStoreTest : public ::testing::TestWithParam<Backend> {
     return change;
   }
 
-  // The events the log serves once its tail has seen every committed one: the tail learns of
-  // commits when notified (the service notifies after each commit; the store alone does not)
-  // or at its next poll, and until then serves what it has seen.
   std::vector<platform::Event> Events() {
-    const int64_t committed = Count("SELECT COUNT(*) FROM outbox");
-    events_->Notify();
-    const absl::Time deadline = absl::Now() + absl::Seconds(5);
-    while (true) {
-      auto events = events_->Read(0, 1000);
-      EXPECT_TRUE(events.ok()) << events.status();
-      if (!events.ok()) return {};
-      if (static_cast<int64_t>(events->size()) >= committed || absl::Now() > deadline) {
-        return *events;
-      }
-      absl::SleepFor(absl::Milliseconds(5));
-    }
+    return platform::testing::CommittedEvents(*database_.db, *events_);
   }
 
   int64_t Count(const std::string& sql) {

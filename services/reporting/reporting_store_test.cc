@@ -10,6 +10,7 @@
 #include "services/platform/api/api_schema.h"
 #include "services/platform/events/event_schema.h"
 #include "services/platform/status/error_details.h"
+#include "services/platform/testing/committed_events.h"
 #include "services/platform/testing/test_database.h"
 #include "services/reporting/annual_report_store.h"
 #include "services/reporting/migrations.h"
@@ -99,29 +100,8 @@ class ReportingStoreTest : public ::testing::TestWithParam<Backend> {
     return {"can-bo-" + unit, platform::Role::kUnitOfficer, unit, "site-a"};
   }
 
-  // The events the log serves once its tail has seen every committed one (the tail learns of
-  // commits when notified, which the store alone does not do, or at its next poll).
   std::vector<platform::Event> Events() {
-    int64_t committed = 0;
-    absl::Status counted = platform::RunInTransaction(
-        *database_.db, platform::TxMode::kRead, [&](platform::Transaction& tx) {
-          auto rows = tx.Query("SELECT COUNT(*) FROM outbox");
-          if (!rows.ok()) return rows.status();
-          committed = (*rows)[0].Int(0);
-          return absl::OkStatus();
-        });
-    EXPECT_TRUE(counted.ok()) << counted;
-    log_->Notify();
-    const absl::Time deadline = absl::Now() + absl::Seconds(5);
-    while (true) {
-      auto events = log_->Read(0, 1000);
-      EXPECT_TRUE(events.ok());
-      if (!events.ok()) return {};
-      if (static_cast<int64_t>(events->size()) >= committed || absl::Now() > deadline) {
-        return *events;
-      }
-      absl::SleepFor(absl::Milliseconds(5));
-    }
+    return platform::testing::CommittedEvents(*database_.db, *log_);
   }
 
   platform::testing::TestDatabase database_;
