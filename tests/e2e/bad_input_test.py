@@ -7,8 +7,9 @@ what no well-behaved client would send:
   a BadRequest violation on `#4242`; inside a message, its path (`unit.#4243`);
 - a string field holding invalid UTF-8, and unknown groups nested 150 deep (past protobuf's
   recursion limit of 100) -> INVALID_ARGUMENT, reason REQUEST_UNPARSABLE, naming the request type;
-- a message over the server's --max_message_bytes -> RESOURCE_EXHAUSTED: gRPC's core refuses it
-  before any of the server's code runs, so that code cannot be rewritten (request_guard.h);
+- a message over the server's --max_message_bytes -> INVALID_ARGUMENT, reason REQUEST_TOO_LARGE,
+  a violation on the field that makes it large; over twice the limit -> RESOURCE_EXHAUSTED:
+  gRPC's core refuses it unread, before any of the server's code runs (request_guard.h);
 - on every List method of every service: a negative page_size, and page tokens that are garbage,
   truncated, bit-flipped, from another List method, or from the same method with another filter
   -> INVALID_ARGUMENT with a violation on `page_size` / `page_token`.
@@ -332,9 +333,15 @@ class BadInputTest(unittest.TestCase):
 
     def check_oversized(self):
         for service, full, method, request_class, good in self.creating_calls():
+            field = next(f for f in request_class.DESCRIPTOR.fields if f.type == f.TYPE_STRING)
             big = with_string(request_class, good, b"x" * (MAX_MESSAGE_BYTES + 1))
             self.expect_refused("%s.%s over --max_message_bytes" % (service, method),
-                                self.call(service, full, method, big), code="RESOURCE_EXHAUSTED")
+                                self.call(service, full, method, big),
+                                reason="REQUEST_TOO_LARGE", fields=[field.name],
+                                message_has=["limit of %d" % MAX_MESSAGE_BYTES])
+            huge = with_string(request_class, good, b"x" * (2 * MAX_MESSAGE_BYTES + 1))
+            self.expect_refused("%s.%s over twice --max_message_bytes" % (service, method),
+                                self.call(service, full, method, huge), code="RESOURCE_EXHAUSTED")
 
 
 if __name__ == "__main__":

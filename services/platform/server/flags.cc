@@ -23,11 +23,11 @@ ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
           "on SIGTERM/SIGINT, how long in-flight calls may take before they are cancelled");
 // Requests are small but for ImportRecords, whose messages the CLI keeps to 256 KiB (1 MiB at
 // most, --chunk_size); responses (a List page of up to 1000 resources, an export chunk) share
-// the limit. gRPC refuses a larger request with RESOURCE_EXHAUSTED before any
-// of the service's code sees it (request_guard.h).
+// the limit. A larger request is INVALID_ARGUMENT naming its largest field; one over twice the
+// limit is refused unread by gRPC's core with RESOURCE_EXHAUSTED (request_guard.h).
 ABSL_FLAG(int, max_message_bytes, 8 << 20,
           "largest request or response message accepted, in bytes (a larger request is "
-          "RESOURCE_EXHAUSTED)");
+          "INVALID_ARGUMENT; over twice this, RESOURCE_EXHAUSTED unread)");
 // gRPC's own callback threads (two on 2 cores) only hand calls over: the handlers' waits (an
 // fsync, a call to a peer) happen on these, so a few dozen keep the CPUs busy while others wait.
 ABSL_FLAG(int, worker_threads, 32,

@@ -1,5 +1,8 @@
 #include "services/platform/server/request_guard.h"
 
+#include <algorithm>
+#include <limits>
+
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/unknown_field_set.h>
 #include <grpcpp/server_context.h>
@@ -85,6 +88,59 @@ absl::Status Unparsable(const char* method) {
       "REQUEST_UNPARSABLE");
 }
 
+// The encoded size of `field` in `message`, and of its largest element when it is repeated.
+struct FieldSize {
+  size_t total = 0;
+  size_t largest = 0;
+  int largest_index = -1;
+};
+
+size_t ElementSize(const Message& message, const FieldDescriptor* field, int index) {
+  const Reflection* reflection = message.GetReflection();
+  std::string scratch;
+  switch (field->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      return index < 0 ? reflection->GetMessage(message, field).ByteSizeLong()
+                       : reflection->GetRepeatedMessage(message, field, index).ByteSizeLong();
+    case FieldDescriptor::CPPTYPE_STRING:
+      return index < 0 ? reflection->GetStringReference(message, field, &scratch).size()
+                       : reflection->GetRepeatedStringReference(message, field, index, &scratch)
+                             .size();
+    default:
+      return 8;  // a scalar: never what makes a request large, but it counts
+  }
+}
+
+FieldSize SizeOf(const Message& message, const FieldDescriptor* field) {
+  FieldSize size;
+  if (!field->is_repeated()) {
+    size.total = size.largest = ElementSize(message, field, -1);
+    return size;
+  }
+  int count = message.GetReflection()->FieldSize(message, field);
+  for (int i = 0; i < count; ++i) {
+    size_t n = ElementSize(message, field, i);
+    size.total += n;
+    if (size.largest_index < 0 || n > size.largest) {
+      size.largest = n;
+      size.largest_index = i;
+    }
+  }
+  return size;
+}
+
+absl::Status TooLarge(const Message& message, size_t size, size_t limit) {
+  std::string field = LargestFieldPath(message);
+  std::string text = absl::StrCat("the request is ", size, " bytes, over this server's limit of ",
+                                  limit, " (--max_message_bytes); nothing was done");
+  if (!field.empty()) absl::StrAppend(&text, "; the largest part is ", field);
+  return WithReason(
+      InvalidArgument(text, {{field.empty() ? std::string("request") : field,
+                              absl::StrCat("makes the request larger than ", limit,
+                                           " bytes; send less in one request")}}),
+      "REQUEST_TOO_LARGE");
+}
+
 absl::Status UnknownFields(const Message& message, const std::vector<FieldViolation>& violations) {
   std::string text = absl::StrCat("the request carries fields that ",
                                   message.GetDescriptor()->full_name(),
@@ -96,7 +152,8 @@ absl::Status UnknownFields(const Message& message, const std::vector<FieldViolat
 
 class RequestGuard final : public grpc::experimental::Interceptor {
  public:
-  RequestGuard(ServerRpcInfo* info, bool guarded) : info_(info), guarded_(guarded) {}
+  RequestGuard(ServerRpcInfo* info, bool guarded, size_t max_request_bytes)
+      : info_(info), guarded_(guarded), max_request_bytes_(max_request_bytes) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (guarded_) {
@@ -128,9 +185,20 @@ class RequestGuard final : public grpc::experimental::Interceptor {
       if (SingleRequest()) refusal_ = Unparsable(info_->method());
       return;
     }
+    if (max_request_bytes_ != SIZE_MAX) {
+      size_t size = message->ByteSizeLong();
+      if (size > max_request_bytes_) {
+        Refuse(methods, TooLarge(*message, size, max_request_bytes_));
+        return;
+      }
+    }
     std::vector<FieldViolation> violations = UnknownFieldViolations(*message);
     if (violations.empty()) return;
-    refusal_ = UnknownFields(*message, violations);
+    Refuse(methods, UnknownFields(*message, violations));
+  }
+
+  void Refuse(grpc::experimental::InterceptorBatchMethods* methods, absl::Status refusal) {
+    refusal_ = std::move(refusal);
     if (SingleRequest() &&
         methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
       // The handler still runs; without credentials it refuses the call before doing anything.
@@ -142,6 +210,7 @@ class RequestGuard final : public grpc::experimental::Interceptor {
 
   ServerRpcInfo* info_;
   bool guarded_;
+  size_t max_request_bytes_;
   absl::Status refusal_;
 };
 
@@ -153,13 +222,51 @@ std::vector<FieldViolation> UnknownFieldViolations(const Message& message) {
   return out;
 }
 
-RequestGuardFactory::RequestGuardFactory(std::string method_prefix)
-    : method_prefix_(std::move(method_prefix)) {}
+std::string LargestFieldPath(const Message& message) {
+  std::string path;
+  const Message* at = &message;
+  // Protobuf parses at most 100 levels; the bound only guards against a cycle of reasoning.
+  for (int depth = 0; at != nullptr && depth < 100; ++depth) {
+    const Reflection* reflection = at->GetReflection();
+    std::vector<const FieldDescriptor*> fields;
+    reflection->ListFields(*at, &fields);
+    const FieldDescriptor* largest = nullptr;
+    FieldSize largest_size;
+    for (const FieldDescriptor* field : fields) {
+      FieldSize size = SizeOf(*at, field);
+      if (largest == nullptr || size.total > largest_size.total) {
+        largest = field;
+        largest_size = size;
+      }
+    }
+    if (largest == nullptr) break;
+    if (!largest->is_repeated()) {
+      path = Join(path, largest->name());
+      at = largest->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE
+               ? &reflection->GetMessage(*at, largest)
+               : nullptr;
+      continue;
+    }
+    path = Join(path, absl::StrCat(largest->name(), "[", largest_size.largest_index, "]"));
+    at = largest->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE
+             ? &reflection->GetRepeatedMessage(*at, largest, largest_size.largest_index)
+             : nullptr;
+  }
+  return path;
+}
+
+int TransportReceiveLimit(int max_message_bytes) {
+  constexpr int64_t kMax = std::numeric_limits<int>::max();
+  return static_cast<int>(std::min<int64_t>(2 * static_cast<int64_t>(max_message_bytes), kMax));
+}
+
+RequestGuardFactory::RequestGuardFactory(std::string method_prefix, size_t max_request_bytes)
+    : method_prefix_(std::move(method_prefix)), max_request_bytes_(max_request_bytes) {}
 
 grpc::experimental::Interceptor* RequestGuardFactory::CreateServerInterceptor(
     ServerRpcInfo* info) {
   bool guarded = info->method() != nullptr && absl::StartsWith(info->method(), method_prefix_);
-  return new RequestGuard(info, guarded);
+  return new RequestGuard(info, guarded, max_request_bytes_);
 }
 
 }  // namespace dienhinh::platform

@@ -15,14 +15,20 @@
 // stream (ImportRecords) the guard cancels the call instead, which such handlers treat as
 // "apply nothing"; the client then sees CANCELLED.
 //
-// Oversized requests never reach it: gRPC's core refuses a message over the server's maximum
-// receive size with RESOURCE_EXHAUSTED before any C++ code of the call runs (see ServiceHost).
+//  - a request larger than the service's --max_message_bytes: INVALID_ARGUMENT (reason
+//    REQUEST_TOO_LARGE), naming the field that makes it large ("nomination.description", the
+//    largest field at each level) and both sizes. gRPC's core refuses a message before any C++
+//    code runs, with RESOURCE_EXHAUSTED and no details, so ServiceHost lets the core read up to
+//    TransportReceiveLimit() (twice the limit) and the guard refuses what lies between. Past
+//    that the core's refusal stands: a stranger cannot make the server buffer an unbounded
+//    message just to be told it is too large.
 //
 // Installed by ServiceHost on every service, for the methods under "/dienhinh." (gRPC's health
 // and reflection services receive raw byte buffers, not generated messages).
 #ifndef DIENHINH_SERVICES_PLATFORM_SERVER_REQUEST_GUARD_H_
 #define DIENHINH_SERVICES_PLATFORM_SERVER_REQUEST_GUARD_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -37,14 +43,21 @@ class RequestGuardFactory final : public grpc::experimental::ServerInterceptorFa
  public:
   // Guards the methods whose full name ("/package.Service/Method") starts with `method_prefix`;
   // each of them must take generated protobuf messages.
-  explicit RequestGuardFactory(std::string method_prefix = "/dienhinh.");
+  // A request whose encoded size is over `max_request_bytes` is refused.
+  explicit RequestGuardFactory(std::string method_prefix = "/dienhinh.",
+                               size_t max_request_bytes = SIZE_MAX);
 
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override;
 
  private:
   std::string method_prefix_;
+  size_t max_request_bytes_;
 };
+
+// What gRPC's core may read of one request when the service accepts `max_message_bytes`: twice
+// that (at most INT_MAX), so the guard can answer for a request over the limit.
+int TransportReceiveLimit(int max_message_bytes);
 
 // At most this many unknown fields are named in one answer (a request full of them is refused
 // the same; the list is for a person reading it).
@@ -54,6 +67,11 @@ inline constexpr size_t kMaxNamedUnknownFields = 20;
 // the path of the message holding it and `#number` ("nomination.evidence[2].#17", or "#17" at
 // the top), at most kMaxNamedUnknownFields of them. Empty when there is none.
 std::vector<FieldViolation> UnknownFieldViolations(const google::protobuf::Message& message);
+
+// The path to what makes `message` large: its largest set field, and inside that (a message, or
+// the largest element of a repeated field) the largest again, down to a scalar or string
+// ("nomination.evidence[2].note"). Empty for a message with no set field.
+std::string LargestFieldPath(const google::protobuf::Message& message);
 
 }  // namespace dienhinh::platform
 

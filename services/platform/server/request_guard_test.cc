@@ -6,6 +6,7 @@
 #include "services/platform/server/request_guard.h"
 
 #include <atomic>
+#include <limits>
 #include <memory>
 
 #include <google/protobuf/unknown_field_set.h>
@@ -25,7 +26,7 @@ using grpc::health::v1::Health;
 using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
 
-constexpr int kMaxReceiveBytes = 64 * 1024;
+constexpr int kMaxRequestBytes = 64 * 1024;
 
 bool Authenticated(grpc::CallbackServerContext* context) {
   return context->client_metadata().count("authorization") > 0;
@@ -68,10 +69,11 @@ class GuardedServer {
   explicit GuardedServer(const std::string& prefix) {
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-    builder.SetMaxReceiveMessageSize(kMaxReceiveBytes);
+    // As ServiceHost does it.
+    builder.SetMaxReceiveMessageSize(TransportReceiveLimit(kMaxRequestBytes));
     builder.RegisterService(&service_);
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> guards;
-    guards.push_back(std::make_unique<RequestGuardFactory>(prefix));
+    guards.push_back(std::make_unique<RequestGuardFactory>(prefix, kMaxRequestBytes));
     builder.experimental().SetInterceptorCreators(std::move(guards));
     server_ = builder.BuildAndStart();
     channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port_),
@@ -195,14 +197,66 @@ TEST(RequestGuardTest, NestingPastTheRecursionLimitIsInvalidArgument) {
   EXPECT_EQ(server.acted(), 0);
 }
 
-// gRPC's core refuses the message before any interceptor runs: the code stays gRPC's.
-TEST(RequestGuardTest, AnOversizedRequestIsRefusedByGrpcBeforeTheHandler) {
+TEST(RequestGuardTest, ARequestAtTheLimitReachesTheHandler) {
   GuardedServer server("/grpc.health.v1.");
   HealthCheckRequest request;
-  request.set_service(std::string(kMaxReceiveBytes + 1, 'x'));
+  request.set_service(std::string(kMaxRequestBytes - 4, 'x'));  // tag and length: 4 bytes
+  ASSERT_EQ(request.ByteSizeLong(), static_cast<size_t>(kMaxRequestBytes));
+  grpc::Status status = server.Check(request);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(server.acted(), 1);
+}
+
+TEST(RequestGuardTest, AnOversizedRequestIsInvalidArgumentNamingTheField) {
+  GuardedServer server("/grpc.health.v1.");
+  HealthCheckRequest request;
+  request.set_service(std::string(kMaxRequestBytes + 1, 'x'));
+  grpc::Status status = server.Check(request);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+  EXPECT_TRUE(absl::StrContains(status.error_message(), absl::StrCat("limit of ", kMaxRequestBytes)))
+      << status.error_message();
+  google::rpc::Status details = DetailsOf(status);
+  EXPECT_EQ(ReasonIn(details), "REQUEST_TOO_LARGE");
+  EXPECT_EQ(ViolatedFields(details), std::vector<std::string>{"service"});
+  EXPECT_EQ(server.acted(), 0);
+}
+
+TEST(RequestGuardTest, AnOversizedServerStreamRequestIsRefusedToo) {
+  GuardedServer server("/grpc.health.v1.");
+  HealthCheckRequest request;
+  request.set_service(std::string(kMaxRequestBytes + 1, 'x'));
+  grpc::Status status = server.Watch(request);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+  EXPECT_EQ(ReasonIn(DetailsOf(status)), "REQUEST_TOO_LARGE");
+  EXPECT_EQ(server.acted(), 0);
+}
+
+// Past twice the limit gRPC's core refuses the message unread, before any interceptor runs:
+// the code stays gRPC's, and the server never holds the whole of it.
+TEST(RequestGuardTest, ARequestOverTwiceTheLimitIsRefusedByGrpcBeforeTheHandler) {
+  GuardedServer server("/grpc.health.v1.");
+  HealthCheckRequest request;
+  request.set_service(std::string(2 * kMaxRequestBytes + 1, 'x'));
   grpc::Status status = server.Check(request);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
   EXPECT_EQ(server.acted(), 0);
+}
+
+TEST(RequestGuardTest, TheLargestFieldIsFollowedDownToAString) {
+  google::rpc::BadRequest request;
+  request.add_field_violations()->set_field("a");
+  auto* big = request.add_field_violations();
+  big->set_field("b");
+  big->set_description(std::string(300, 'x'));
+  request.add_field_violations()->set_description("short");
+  EXPECT_EQ(LargestFieldPath(request), "field_violations[1].description");
+  EXPECT_EQ(LargestFieldPath(google::rpc::BadRequest()), "");
+}
+
+TEST(RequestGuardTest, TheTransportLimitIsTwiceTheRequestLimitAndNeverOverflows) {
+  EXPECT_EQ(TransportReceiveLimit(8 << 20), 16 << 20);
+  EXPECT_EQ(TransportReceiveLimit(std::numeric_limits<int>::max()),
+            std::numeric_limits<int>::max());
 }
 
 TEST(RequestGuardTest, MethodsOutsideThePrefixAreLeftAlone) {

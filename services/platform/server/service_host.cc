@@ -51,7 +51,8 @@ absl::Status ServiceHost::Start() {
   builder.AddListeningPort(options_.listen_address, credentials, &port_);
   // Two processes on one port would split the calls between them: refuse instead.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  // The core reads up to twice the limit so the guard can say what is too large (request_guard.h).
+  builder.SetMaxReceiveMessageSize(TransportReceiveLimit(options_.max_message_bytes));
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   // Keep idle streams (event feeds) alive through NATs and load balancers, and let clients
   // ping them.
@@ -63,7 +64,8 @@ absl::Status ServiceHost::Start() {
   // in order on what leaves, so the observer logs the request as it came and the status as the
   // guard rewrote it.
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(std::make_unique<RequestGuardFactory>());
+  interceptors.push_back(std::make_unique<RequestGuardFactory>(
+      "/dienhinh.", static_cast<size_t>(options_.max_message_bytes)));
   interceptors.push_back(std::make_unique<CallObserverFactory>(metrics_, options_.caller_namer));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
