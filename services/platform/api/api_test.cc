@@ -68,6 +68,22 @@ TEST(PageTokenTest, ForgedOrForeignTokensAreInvalidArgument) {
       << "a token is valid only with the filter it was made for";
 }
 
+// A client that knows the token's format still cannot make one: the MAC is keyed by the site.
+TEST(PageTokenTest, ATokenHoldsOnlyUnderTheKeyItWasSignedWith) {
+  std::string digest = QueryDigest("ListUnits", "", "");
+  SetPageTokenKey(std::string(32, 'a'));
+  std::string token = EncodePageToken(digest, {"k"});
+  SetPageTokenKey(std::string(32, 'b'));
+  EXPECT_EQ(DecodePageToken(token, digest).status().code(), absl::StatusCode::kInvalidArgument)
+      << "signed under another site's key";
+  EXPECT_NE(EncodePageToken(digest, {"k"}), token);
+  // Another replica of the site (the same secret) accepts it.
+  SetPageTokenKey(std::string(32, 'a'));
+  auto key = DecodePageToken(token, digest);
+  ASSERT_TRUE(key.ok()) << key.status();
+  EXPECT_EQ(*key, std::vector<std::string>{"k"});
+}
+
 TEST(PageTokenTest, PageSizes) {
   EXPECT_EQ(*EffectivePageSize(0), kDefaultPageSize);
   EXPECT_EQ(*EffectivePageSize(5), 5);

@@ -1,18 +1,50 @@
 #include "services/platform/api/page_token.h"
 
-#include <openssl/evp.h>
+#include <cstdlib>
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "services/platform/auth/base64url.h"
 #include "services/platform/status/error_details.h"
 
 namespace dienhinh::platform {
 namespace {
 
-// Integrity, not secrecy: a client can read a token, but cannot alter one unnoticed by
-// accident or by guessing.
-constexpr absl::string_view kTokenSalt = "dienhinh page token v1";
-constexpr size_t kCheckBytes = 8;
+// Integrity, not secrecy: a client can read a token, but cannot alter or make one without the
+// key. 96 bits of MAC: a forger must guess, one call at a time.
+constexpr absl::string_view kKeyLabel = "dienhinh page token v1";
+constexpr size_t kMacBytes = 12;
+
+absl::Mutex key_mutex;
+std::string& KeyLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(key_mutex) {
+  static std::string* key = [] {
+    unsigned char random[32];
+    if (RAND_bytes(random, sizeof random) != 1) abort();  // no randomness: nothing is safe
+    return new std::string(reinterpret_cast<char*>(random), sizeof random);
+  }();
+  return *key;
+}
+
+std::string Hmac(absl::string_view key, absl::string_view data) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  size_t length = 0;
+  if (EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.data(), key.size(),
+                reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, sizeof mac,
+                &length) == nullptr) {
+    abort();  // only when OpenSSL cannot compute a SHA-256 at all
+  }
+  return std::string(reinterpret_cast<char*>(mac), length);
+}
+
+std::string TokenMac(absl::string_view payload) {
+  absl::MutexLock lock(&key_mutex);
+  return Hmac(KeyLocked(), payload).substr(0, kMacBytes);
+}
 
 std::string Sha256(absl::string_view a, absl::string_view b) {
   std::string input = absl::StrCat(a, b);
@@ -56,6 +88,13 @@ absl::StatusOr<int> EffectivePageSize(int32_t requested) {
   return requested > kMaxPageSize ? kMaxPageSize : requested;
 }
 
+void SetPageTokenKey(absl::string_view secret) {
+  // A key of its own, so that a page token never doubles as a signature of anything else.
+  std::string key = Hmac(secret, kKeyLabel);
+  absl::MutexLock lock(&key_mutex);
+  KeyLocked() = std::move(key);
+}
+
 std::string QueryDigest(absl::string_view method, absl::string_view filter,
                         absl::string_view order_by) {
   return Sha256(absl::StrCat(method, "\n", filter, "\n"), order_by).substr(0, 8);
@@ -69,7 +108,7 @@ std::string EncodePageToken(absl::string_view query_digest,
     PutLength(payload, part.size());
     payload += part;
   }
-  payload += Sha256(kTokenSalt, payload).substr(0, kCheckBytes);
+  payload += TokenMac(payload);
   return Base64UrlEncode(std::string_view(payload.data(), payload.size()));
 }
 
@@ -78,10 +117,12 @@ absl::StatusOr<std::vector<std::string>> DecodePageToken(absl::string_view token
   if (token.empty()) return std::vector<std::string>{};
   if (token.size() > 4096) return BadToken();
   auto decoded = Base64UrlDecode(std::string_view(token.data(), token.size()));
-  if (!decoded || decoded->size() < query_digest.size() + kCheckBytes) return BadToken();
-  absl::string_view payload(decoded->data(), decoded->size() - kCheckBytes);
-  absl::string_view check(decoded->data() + payload.size(), kCheckBytes);
-  if (Sha256(kTokenSalt, payload).substr(0, kCheckBytes) != check) return BadToken();
+  if (!decoded || decoded->size() < query_digest.size() + kMacBytes) return BadToken();
+  absl::string_view payload(decoded->data(), decoded->size() - kMacBytes);
+  std::string expected = TokenMac(payload);
+  if (CRYPTO_memcmp(expected.data(), decoded->data() + payload.size(), kMacBytes) != 0) {
+    return BadToken();
+  }
   if (payload.substr(0, query_digest.size()) != query_digest) return BadToken();
   payload.remove_prefix(query_digest.size());
   size_t count;

@@ -3,6 +3,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "services/platform/api/api_schema.h"
+#include "services/platform/api/page_token.h"
 #include "services/platform/auth/key_store.h"
 #include "services/platform/events/event_schema.h"
 #include "services/platform/log/json_log.h"
@@ -62,6 +63,11 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(RuntimeOp
   if (!keys.ok()) return keys.status();
   runtime->authenticator_ = std::make_unique<Authenticator>(std::move(*keys));
   if (!o.data_dir.empty()) {
+    // Page tokens are signed with a key derived from the site's: any replica of any service
+    // of the site accepts the tokens another issued, and no client can make one.
+    auto site_key = LoadOrCreateHs256Key(o.data_dir);
+    if (!site_key.ok()) return site_key.status();
+    SetPageTokenKey(site_key->secret);
     TokenRequest request;
     request.role = Role::kService;
     request.subject = o.service_name;
