@@ -1,5 +1,7 @@
 #include "services/platform/server/worker_pool.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -27,6 +29,9 @@ void WorkerPool::Run(std::function<void()> task) {
 }
 
 void WorkerPool::Work() {
+  // Named for `top -H` and profiles (otherwise it carries the name of the gRPC thread that
+  // started it).
+  pthread_setname_np(pthread_self(), "dh-worker");
   while (true) {
     std::function<void()> task;
     {
