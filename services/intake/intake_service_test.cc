@@ -630,6 +630,31 @@ TEST_P(IntakeServiceTest, ASlowRegistryIsCutOffAtTheDeadline) {
   EXPECT_EQ(Events(), 1);
 }
 
+TEST_P(IntakeServiceTest, APersonAndTheirUnitAreAskedOfTheRegistryInOneCall) {
+  if (fake_ == nullptr) GTEST_SKIP() << "the fake registry counts the calls";
+  const int before = fake_->calls();
+  auto created = Create(Hoa(), testing::OfficialNomination(), "one-call");
+  ASSERT_TRUE(created.ok()) << created.status;
+  EXPECT_EQ(fake_->calls() - before, 1);
+  EXPECT_FALSE(created->district().empty()) << "the nominating unit's district, from that call";
+}
+
+// During a rolling upgrade intake may be newer than the registry, which then refuses
+// include_units as an unknown field: intake asks in two calls instead, and goes on doing so.
+TEST_P(IntakeServiceTest, ARegistryOfAnEarlierReleaseIsAskedInTwoCalls) {
+  if (fake_ == nullptr) GTEST_SKIP() << "only the fake registry can play an earlier release";
+  fake_->set_predates_include_units(true);
+  int before = fake_->calls();
+  auto created = Create(Hoa(), testing::OfficialNomination(), "old-registry");
+  ASSERT_TRUE(created.ok()) << created.status;
+  EXPECT_EQ(fake_->calls() - before, 3) << "refused, then persons and units apart";
+  EXPECT_FALSE(created->district().empty());
+  before = fake_->calls();
+  auto submitted = Submit(Hoa(), created.response, "old-registry-submit");
+  ASSERT_TRUE(submitted.ok()) << submitted.status;
+  EXPECT_EQ(fake_->calls() - before, 2) << "no second try of include_units";
+}
+
 TEST_P(IntakeServiceTest, DraftsAreDeletedSubmittedOnesAreKept) {
   Nomination draft = Draft(testing::OfficialNomination());
   Nomination other = Draft(testing::InstitutionNomination());

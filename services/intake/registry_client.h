@@ -1,6 +1,7 @@
 // How intake asks the registry (dienhinh.registry.v1.RegistryService) about a nomination's
 // nominee and nominating unit: batch gets with allow_missing, every call with a deadline and
-// this service's own token. Intake owns no copy of the registry's data; it asks at each create,
+// this service's own token; a person and their unit in one call (include_units), or in two
+// when the registry is of an earlier release. Intake owns no copy of the registry's data; it asks at each create,
 // update and submission, so a nomination is judged against the registry as it is then.
 //
 // When the registry cannot answer in time (down, unreachable, overloaded, past the deadline)
@@ -8,6 +9,7 @@
 #ifndef DIENHINH_SERVICES_INTAKE_REGISTRY_CLIENT_H_
 #define DIENHINH_SERVICES_INTAKE_REGISTRY_CLIENT_H_
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -33,12 +35,17 @@ class RegistryClient {
                                        const std::string& nominating_unit) const;
 
  private:
+  // A unit, or a person and the nominating unit, in two calls: BatchGetPersons, BatchGetUnits.
+  absl::StatusOr<RegistryFacts> LookUpApart(const std::string& nominee,
+                                            const std::string& nominating_unit) const;
   void Prepare(grpc::ClientContext& context) const;
   absl::Status FromCall(const grpc::Status& status, const char* method) const;
 
   std::unique_ptr<registry::v1::RegistryService::Stub> stub_;
   std::function<std::string()> token_;
   absl::Duration deadline_;
+  // Set once the registry has refused include_units (it predates it).
+  mutable std::atomic<bool> units_apart_{false};
 };
 
 }  // namespace dienhinh::intake

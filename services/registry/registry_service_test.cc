@@ -333,6 +333,37 @@ TEST_P(RegistryServiceTest, APersonHeadingAUnitIsItsHead) {
   EXPECT_EQ(unit.head(), "");
 }
 
+// Intake asks for a nominee and the unit that nominates them in one call.
+TEST_P(RegistryServiceTest, BatchGetPersonsWithTheirUnitsNamesEachUnitOnce) {
+  SeedDirectory();
+  v1::CreatePersonRequest create;
+  create.mutable_person()->set_unit("units/THPT001");
+  v1::Person person;
+  for (const char* id : {"GV101", "GV102"}) {
+    create.set_person_id(id);
+    create.mutable_person()->set_display_name(absl::StrCat("Giáo viên ", id));
+    ASSERT_TRUE(Call(&Stub::CreatePerson, create, &person).ok());
+  }
+  v1::BatchGetPersonsRequest batch;
+  batch.add_names("persons/GV101");
+  batch.add_names("persons/GV102");
+  batch.add_names("persons/NOBODY");
+  batch.set_allow_missing(true);
+  v1::BatchGetPersonsResponse response;
+  ASSERT_TRUE(Call(&Stub::BatchGetPersons, batch, &response).ok());
+  EXPECT_EQ(response.persons_size(), 2);
+  EXPECT_EQ(response.units_size(), 0) << "units only when asked";
+
+  batch.set_include_units(true);
+  response.Clear();
+  ASSERT_TRUE(Call(&Stub::BatchGetPersons, batch, &response).ok());
+  EXPECT_EQ(response.persons_size(), 2);
+  ASSERT_EQ(response.units_size(), 1) << "two persons of one unit: the unit once";
+  EXPECT_EQ(response.units(0).name(), "units/THPT001");
+  EXPECT_FALSE(response.units(0).district().empty());
+  EXPECT_EQ(response.missing_size(), 1);
+}
+
 // Fictional Vietnamese school names, with the letters and tones that make Vietnamese order
 // differ from byte order (Đ after D, Â after Ă after A, tones).
 std::string SchoolName(int i) {

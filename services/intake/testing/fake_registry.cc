@@ -149,6 +149,10 @@ grpc::ServerUnaryReactor* FakeRegistry::BatchGetPersons(
     grpc::CallbackServerContext* context, const registry::v1::BatchGetPersonsRequest* request,
     registry::v1::BatchGetPersonsResponse* response) {
   grpc::Status status = Enter(context);
+  if (status.ok() && request->include_units() && predates_include_units()) {
+    status = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          "the request carries fields that this server does not know: #3");
+  }
   if (status.ok()) {
     absl::MutexLock lock(&mutex_);
     for (const std::string& name : request->names()) {
@@ -161,6 +165,14 @@ grpc::ServerUnaryReactor* FakeRegistry::BatchGetPersons(
         status = grpc::Status(grpc::StatusCode::NOT_FOUND, "no such person: " + name);
         response->Clear();
         break;
+      }
+    }
+    if (status.ok() && request->include_units()) {
+      for (const auto& person : response->persons()) {
+        auto unit = units_.find(person.unit());
+        bool listed = false;
+        for (const auto& u : response->units()) listed = listed || u.name() == person.unit();
+        if (unit != units_.end() && !listed) *response->add_units() = unit->second;
       }
     }
   }

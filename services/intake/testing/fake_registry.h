@@ -4,6 +4,7 @@
 #ifndef DIENHINH_SERVICES_INTAKE_TESTING_FAKE_REGISTRY_H_
 #define DIENHINH_SERVICES_INTAKE_TESTING_FAKE_REGISTRY_H_
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -34,6 +35,10 @@ class FakeRegistry final : public registry::v1::RegistryService::CallbackService
   void set_delay(absl::Duration delay);
   // Calls answer UNAVAILABLE while true.
   void set_unavailable(bool unavailable);
+  // While true, BatchGetPersons refuses include_units as a registry of v0.1 does (an unknown
+  // field: INVALID_ARGUMENT).
+  void set_predates_include_units(bool predates) { predates_include_units_ = predates; }
+  bool predates_include_units() const { return predates_include_units_; }
   int calls() const;
   // The authorization metadata of the last call.
   std::string last_authorization() const;
@@ -64,6 +69,7 @@ class FakeRegistry final : public registry::v1::RegistryService::CallbackService
   bool unavailable_ ABSL_GUARDED_BY(mutex_) = false;
   int calls_ ABSL_GUARDED_BY(mutex_) = 0;
   std::string last_authorization_ ABSL_GUARDED_BY(mutex_);
+  std::atomic<bool> predates_include_units_{false};
 
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
