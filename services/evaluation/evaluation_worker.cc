@@ -168,7 +168,6 @@ void LogRecorded(const v1::Evaluation& recorded) {
 absl::Status EvaluationWorker::RecordIn(Transaction& tx, Work& work, bool force, const Within& within,
                                         Recorded& out) {
   out = Recorded();
-  std::optional<v1::Evaluation>& recorded = out.evaluation;
   auto stored = GetNominationBytes(tx, work.nomination.name());
   if (!stored.ok()) return stored.status();
   // The nomination changed while its facts were gathered: its entry has a new generation and
@@ -224,8 +223,8 @@ absl::Status EvaluationWorker::RecordIn(Transaction& tx, Work& work, bool force,
       }
     }
     if (absl::Status s = InsertEvaluation(tx, *evaluation, reads, standings); !s.ok()) return s;
-    // The evaluation is moved into its event and back out of the appended one, never copied
-    // (three deep copies of every outcome and figure were ~14% of the worker thread's time).
+    // The evaluation is moved into its event, which the log shares, never copied (three deep
+    // copies of every outcome and figure were ~14% of the worker thread's time).
     platform::Event event;
     auto* payload = event.mutable_evaluation_recorded();
     *payload->mutable_evaluation() = std::move(*evaluation);
@@ -233,18 +232,19 @@ absl::Status EvaluationWorker::RecordIn(Transaction& tx, Work& work, bool force,
     event.set_actor(work.entry.trigger.actor());
     auto appended = events_->Append(tx, std::move(event));
     if (!appended.ok()) return appended.status();
-    recorded = std::move(*appended->mutable_evaluation_recorded()->mutable_evaluation());
+    out.event = *std::move(appended);
     // Leaders whose L4 waits on this unit follow its new version.
     if (IsCollective(work.nomination)) {
       v1::EvaluationTrigger dependent;
       dependent.set_kind(v1::EvaluationTrigger::KIND_DEPENDENCY_CHANGED);
-      dependent.set_resource(recorded->name());
+      dependent.set_resource(out.evaluation()->name());
       auto queued = EnqueueReaders(tx, DependencyReadKey(work.plan->name(), work.nomination.nominee()), dependent);
       if (!queued.ok()) return queued.status();
       out.queued_dependents = *queued > 0;
     }
   }
   if (within) {
+    const v1::Evaluation* recorded = out.evaluation();
     const v1::Evaluation& current = recorded ? *recorded : (*latest ? **latest : v1::Evaluation::default_instance());
     if (absl::Status s = within(tx, current); !s.ok()) return s;
   }
@@ -280,8 +280,9 @@ absl::StatusOr<std::optional<v1::Evaluation>> EvaluationWorker::Record(Work& wor
     return RecordIn(tx, work, force, within, recorded);
   });
   if (!status.ok()) return status;
-  AfterCommit(recorded.evaluation.has_value(), recorded.queued_dependents);
-  return recorded.evaluation;
+  AfterCommit(recorded.event != nullptr, recorded.queued_dependents);
+  if (recorded.event == nullptr) return std::optional<v1::Evaluation>();
+  return std::optional<v1::Evaluation>(*recorded.evaluation());
 }
 
 void EvaluationWorker::RecordBatch(const std::vector<Work*>& batch) {
@@ -308,8 +309,8 @@ void EvaluationWorker::RecordBatch(const std::vector<Work*>& batch) {
       for (size_t i = next; i < end; ++i) {
         const Recorded& r = recorded[i - next];
         batch[i]->outcome = absl::OkStatus();
-        if (r.evaluation) LogRecorded(*r.evaluation);
-        any_recorded = any_recorded || r.evaluation.has_value();
+        if (r.event) LogRecorded(*r.evaluation());
+        any_recorded = any_recorded || r.event != nullptr;
         any_dependents = any_dependents || r.queued_dependents;
       }
       AfterCommit(any_recorded, any_dependents);

@@ -17,6 +17,7 @@
 #define DIENHINH_SERVICES_EVALUATION_EVALUATION_WORKER_H_
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -73,8 +74,13 @@ class EvaluationWorker {
   struct Work;
   // What recording one item did, known once its transaction commits.
   struct Recorded {
-    std::optional<v1::Evaluation> evaluation;  // the new version, if one was made
-    bool queued_dependents = false;            // leaders queued behind a collective's version
+    // The EvaluationRecorded event of the new version, if one was made: the evaluation stays in
+    // it, shared with the event log, not copied out.
+    std::shared_ptr<const platform::Event> event;
+    bool queued_dependents = false;  // leaders queued behind a collective's version
+    const v1::Evaluation* evaluation() const {
+      return event ? &event->evaluation_recorded().evaluation() : nullptr;
+    }
   };
 
   // Gathers the registry facts of every work item, in rounds of batched calls.

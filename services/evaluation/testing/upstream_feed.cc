@@ -46,7 +46,7 @@ absl::StatusOr<platform::Event> UpstreamFeed::Publish(platform::Event event) {
   absl::Status s = platform::RunInTransaction(*db_, platform::TxMode::kWrite, [&](platform::Transaction& tx) {
     auto a = log_->Append(tx, event);
     if (!a.ok()) return a.status();
-    appended = *a;
+    appended = **a;
     return absl::OkStatus();
   });
   if (!s.ok()) return s;

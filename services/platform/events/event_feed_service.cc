@@ -1,6 +1,7 @@
 #include "services/platform/events/event_feed_service.h"
 
 #include <deque>
+#include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "services/platform/status/grpc_status.h"
@@ -39,7 +40,7 @@ class EventFeedService::Stream final : public grpc::ServerWriteReactor<Event>,
     }
     {
       absl::MutexLock lock(&mutex_);
-      cursor_ = queue_.front().sequence();
+      cursor_ = queue_.front()->sequence();
       queue_.pop_front();
       writing_ = false;
     }
@@ -79,10 +80,10 @@ class EventFeedService::Stream final : public grpc::ServerWriteReactor<Event>,
         mutex_.Lock();
         return;
       }
-      for (Event& e : *batch) queue_.push_back(std::move(e));
+      for (auto& e : *batch) queue_.push_back(std::move(e));
     }
     writing_ = true;
-    const Event* next = &queue_.front();
+    const Event* next = queue_.front().get();
     mutex_.Unlock();
     StartWrite(next);
     mutex_.Lock();
@@ -90,7 +91,8 @@ class EventFeedService::Stream final : public grpc::ServerWriteReactor<Event>,
 
   EventFeedService* service_;
   absl::Mutex mutex_;
-  std::deque<Event> queue_ ABSL_GUARDED_BY(mutex_);
+  // Shared with the log's ring and every other subscriber: an event is never copied.
+  std::deque<std::shared_ptr<const Event>> queue_ ABSL_GUARDED_BY(mutex_);
   int64_t cursor_ ABSL_GUARDED_BY(mutex_);
   bool writing_ ABSL_GUARDED_BY(mutex_) = false;
   bool refilling_ ABSL_GUARDED_BY(mutex_) = false;

@@ -154,14 +154,47 @@ TEST_P(EventFeedTest, OutboxIsPartOfTheTransaction) {
   ASSERT_TRUE(events.ok()) << events.status();
   ASSERT_EQ(events->size(), 3u);
   for (size_t i = 0; i < events->size(); ++i) {
-    const Event& e = (*events)[i];
+    const Event& e = *(*events)[i];
     EXPECT_EQ(e.request_id(), absl::StrCat("kept-", i));
     EXPECT_EQ(e.source(), "registry");
     EXPECT_EQ(e.site(), "test-site");
     EXPECT_EQ(e.id().size(), 26u);
     EXPECT_GT(e.time().seconds(), 0);
-    if (i > 0) EXPECT_GT(e.sequence(), (*events)[i - 1].sequence());
+    if (i > 0) EXPECT_GT(e.sequence(), (*events)[i - 1]->sequence());
   }
+}
+
+// The tail takes an event this log appended from memory only when the committed row is that
+// event (same sequence, same id): here the rolled-back append's number is taken by another
+// writer of the same database (another replica, on PostgreSQL; another EventLog here), and the
+// tail must give that writer's event, read from the database.
+TEST_P(EventFeedTest, ARolledBackAppendIsNeverServedEvenWhenItsNumberIsReused) {
+  // The tail must be following the log (its ring started) before the append, or it would read
+  // the event from the database at start and never meet the appended one.
+  Publish("first-", 1);
+  absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (log_->LastSequence() < 1 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(5));
+  ASSERT_EQ(log_->LastSequence(), 1);
+  {
+    auto tx = producer_.db->Begin(TxMode::kWrite);
+    ASSERT_TRUE(tx.ok());
+    Event event;
+    event.set_request_id("rolled-back");
+    ASSERT_TRUE(log_->Append(**tx, event).ok());
+  }
+  EventLog other(producer_.db.get(), {.source = "registry", .site = "test-site"});
+  absl::Status s = RunInTransaction(*producer_.db, TxMode::kWrite, [&](Transaction& tx) {
+    Event event;
+    event.set_request_id("from-the-other-writer");
+    return other.Append(tx, event).status();
+  });
+  ASSERT_TRUE(s.ok()) << s;
+  log_->Notify();
+  while (log_->LastSequence() < 2 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(5));
+  auto events = log_->Read(1, 100);  // after the first: from the ring, as the tail filled it
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ((*events)[0]->request_id(), "from-the-other-writer");
 }
 
 TEST_P(EventFeedTest, ReplaysFromTheCursorThenFollowsLive) {
@@ -340,7 +373,7 @@ TEST_P(EventFeedTest, ConcurrentWritersNeverMakeTheConsumerSkipALateCommit) {
   auto all = log_->Read(0, 100000);
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), static_cast<size_t>(kWriters * kPerWriter));
-  ASSERT_TRUE(consumer.WaitForCursor(all->back().sequence(), absl::Seconds(20)));
+  ASSERT_TRUE(consumer.WaitForCursor(all->back()->sequence(), absl::Seconds(20)));
   auto counts = AppliedCounts(*consumer_.db);
   EXPECT_EQ(counts.size(), static_cast<size_t>(kWriters * kPerWriter));
   for (const auto& [marker, times] : counts) EXPECT_EQ(times, 1) << marker;

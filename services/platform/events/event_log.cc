@@ -28,7 +28,7 @@ EventLog::~EventLog() {
   tail_thread_.join();
 }
 
-absl::StatusOr<Event> EventLog::Append(Transaction& tx, Event event) {
+absl::StatusOr<std::shared_ptr<const Event>> EventLog::Append(Transaction& tx, Event event) {
   int64_t sequence = 0;
   if (tx.dialect() == Dialect::kPostgres) {
     auto locked = tx.Query("SELECT pg_advisory_xact_lock(?)", {SqlParam(kOutboxLockKey)});
@@ -57,7 +57,10 @@ absl::StatusOr<Event> EventLog::Append(Transaction& tx, Event event) {
       {SqlParam(sequence), SqlParam(event.id()), SqlParam(absl::ToUnixMicros(now)),
        SqlParam::Blob(bytes)});
   if (!inserted.ok()) return inserted.status();
-  return event;
+  auto shared = std::make_shared<const Event>(std::move(event));
+  absl::MutexLock lock(&pending_mutex_);
+  pending_.insert_or_assign(sequence, shared);  // a rolled-back append's number may be reused
+  return shared;
 }
 
 void EventLog::Notify() {
@@ -70,34 +73,52 @@ int64_t EventLog::LastSequence() {
   return tail_;
 }
 
-absl::StatusOr<std::vector<Event>> EventLog::Read(int64_t after, int limit) {
+absl::StatusOr<std::vector<std::shared_ptr<const Event>>> EventLog::Read(int64_t after,
+                                                                         int limit) {
   {
     absl::MutexLock lock(&mutex_);
     if (tail_loaded_ && after >= ring_floor_) {
-      std::vector<Event> out;
-      auto it = std::upper_bound(ring_.begin(), ring_.end(), after,
-                                 [](int64_t a, const Event& e) { return a < e.sequence(); });
+      std::vector<std::shared_ptr<const Event>> out;
+      auto it = std::upper_bound(
+          ring_.begin(), ring_.end(), after,
+          [](int64_t a, const std::shared_ptr<const Event>& e) { return a < e->sequence(); });
       for (; it != ring_.end() && static_cast<int>(out.size()) < limit; ++it) out.push_back(*it);
       return out;
     }
   }
-  return ReadFromDatabase(after, limit);
+  return ReadFromDatabase(after, limit, /*own=*/false);
 }
 
-absl::StatusOr<std::vector<Event>> EventLog::ReadFromDatabase(int64_t after, int limit) {
+absl::StatusOr<std::vector<std::shared_ptr<const Event>>> EventLog::ReadFromDatabase(
+    int64_t after, int limit, bool own) {
   auto tx = db_->Begin(TxMode::kRead);
   if (!tx.ok()) return tx.status();
-  auto rows = (*tx)->Query("SELECT event FROM outbox WHERE sequence > ? ORDER BY sequence LIMIT ?",
-                           {SqlParam(after), SqlParam(limit)});
+  auto rows = (*tx)->Query(
+      "SELECT sequence, event_id, event FROM outbox WHERE sequence > ? ORDER BY sequence LIMIT ?",
+      {SqlParam(after), SqlParam(limit)});
   if (!rows.ok()) return rows.status();
-  std::vector<Event> out;
+  std::vector<std::shared_ptr<const Event>> out;
   out.reserve(rows->size());
   for (const SqlRow& row : *rows) {
-    Event event;
-    if (!event.ParseFromString(row.Blob(0))) {
+    if (own) {
+      absl::MutexLock lock(&pending_mutex_);
+      auto it = pending_.find(row.Int(0));
+      if (it != pending_.end() && it->second->id() == row.Text(1)) {
+        out.push_back(it->second);
+        continue;
+      }
+    }
+    auto event = std::make_shared<Event>();
+    if (!event->ParseFromString(row.Blob(2))) {
       return absl::DataLossError(absl::StrCat("outbox row after ", after, " does not parse"));
     }
     out.push_back(std::move(event));
+  }
+  if (own && !out.empty()) {
+    // Whatever this process appended up to here has committed (and is in `out`) or rolled back.
+    const int64_t last = out.back()->sequence();
+    absl::MutexLock lock(&pending_mutex_);
+    absl::erase_if(pending_, [last](const auto& entry) { return entry.first <= last; });
   }
   return out;
 }
@@ -150,7 +171,7 @@ void EventLog::TailLoop() {
     }
     bool grew = false;
     while (true) {
-      auto batch = ReadFromDatabase(after, 512);
+      auto batch = ReadFromDatabase(after, 512, /*own=*/true);
       if (!batch.ok()) {
         if (!reported_error) LogError("event log tail cannot read the outbox",
                                       {{"error", batch.status().ToString()}});
@@ -159,13 +180,13 @@ void EventLog::TailLoop() {
       }
       reported_error = false;
       if (batch->empty()) break;
-      after = batch->back().sequence();
+      after = batch->back()->sequence();
       grew = true;
       absl::MutexLock lock(&mutex_);
-      for (Event& e : *batch) ring_.push_back(std::move(e));
+      for (auto& e : *batch) ring_.push_back(std::move(e));
       tail_ = after;
       while (ring_.size() > options_.ring_capacity) {
-        ring_floor_ = ring_.front().sequence();
+        ring_floor_ = ring_.front()->sequence();
         ring_.pop_front();
       }
       if (batch->size() < 512) break;

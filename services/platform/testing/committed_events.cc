@@ -22,7 +22,10 @@ std::vector<Event> CommittedEvents(Database& db, EventLog& log, absl::Duration t
     EXPECT_TRUE(events.ok()) << events.status();
     if (!events.ok()) return {};
     if (static_cast<int64_t>(events->size()) >= committed || absl::Now() > deadline) {
-      return *std::move(events);
+      std::vector<Event> out;
+      out.reserve(events->size());
+      for (const auto& e : *events) out.push_back(*e);  // tests inspect and keep copies
+      return out;
     }
     absl::SleepFor(absl::Milliseconds(5));
   }

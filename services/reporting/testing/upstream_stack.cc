@@ -67,16 +67,18 @@ UpstreamStack::Feed* UpstreamStack::FeedOf(const platform::Event& event) {
 absl::StatusOr<platform::Event> UpstreamStack::Publish(platform::Event event) {
   Feed* feed = FeedOf(event);
   if (feed == nullptr) return absl::InvalidArgumentError("no upstream feed carries this payload");
-  absl::StatusOr<platform::Event> appended;
+  std::shared_ptr<const platform::Event> appended;
   absl::Status status =
       platform::RunInTransaction(*feed->db.db, platform::TxMode::kWrite, [&](platform::Transaction& tx) {
-        appended = feed->log->Append(tx, event);
-        return appended.status();
+        auto a = feed->log->Append(tx, event);
+        if (!a.ok()) return a.status();
+        appended = *std::move(a);
+        return absl::OkStatus();
       });
   if (!status.ok()) return status;
   feed->log->Notify();
   feed->last_sequence = appended->sequence();
-  return appended;
+  return *appended;
 }
 
 std::vector<std::string> UpstreamStack::FeedEntries(bool with_site) const {
