@@ -241,8 +241,12 @@ class Bench:
         d = "%ds" % self.args.duration
         logs = os.path.join(self.work, "echo.log")
         with EchoServer(self.build_dir, logs) as echo:
-            self.results["echo"] = self.load_tool("echo", target=echo.address, duration=d,
-                                                  in_flight=self.args.in_flight)
+            # The baseline every ratio divides by: the better of two runs, so that a moment of
+            # load from elsewhere does not flatter every ratio of the table.
+            runs = [self.load_tool("echo", target=echo.address, duration=d,
+                                   in_flight=self.args.in_flight) for _ in range(2)]
+            self.results["echo"] = dict(max(runs, key=lambda run: run["rate"]),
+                                        runs_rate=[run["rate"] for run in runs])
             self.results["echo_single"] = self.load_tool(
                 "echo", target=echo.address, duration="%ds" % self.args.query_duration, in_flight=1)
         with EchoServer(self.build_dir, logs, platform_host=True) as echo:

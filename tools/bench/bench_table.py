@@ -58,7 +58,10 @@ def rows(r):
                        if ratio > 0 else "missed")
         add(figure, text, share(res["rate"], echo_rate), target, verdict)
 
-    add("gRPC echo (bare), %d in flight — the baseline" % n,
+    runs = echo.get("runs_rate", [])
+    add("gRPC echo (bare), %d in flight — the baseline%s" % (
+            n, " (the better of %d runs: %s calls/s)" % (len(runs), " and ".join(count(x) for x in runs))
+            if len(runs) > 1 else ""),
         "%s calls/s (%s)" % (count(echo_rate), percentiles(echo["latency"])), "100 %")
     add("gRPC echo (bare), 1 in flight — the latency baseline",
         percentiles(r["echo_single"]["latency"]), "×1")
