@@ -25,6 +25,7 @@ int ExitCodeFor(const absl::Status& status) {
       return kExitConflict;
     case absl::StatusCode::kUnavailable:
     case absl::StatusCode::kDeadlineExceeded:
+    case absl::StatusCode::kResourceExhausted:  // overloaded: try again later, as for unavailable
       return kExitUnavailable;
     default:
       return kExitOther;
@@ -63,6 +64,10 @@ std::string DescribeError(const absl::Status& status) {
       break;
     case absl::StatusCode::kAborted:
       absl::StrAppend(&out, "\n  hint: the resource changed; get it again and retry with its etag");
+      break;
+    case absl::StatusCode::kResourceExhausted:
+      absl::StrAppend(&out, "\n  hint: the service is busy or the request too large; if busy, "
+                            "try again in a moment");
       break;
     default:
       break;

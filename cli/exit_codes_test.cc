@@ -21,6 +21,7 @@ TEST(ExitCodeTest, MapsEveryCodeFamily) {
   EXPECT_EQ(ExitCodeFor(absl::AlreadyExistsError("x")), 6);
   EXPECT_EQ(ExitCodeFor(absl::UnavailableError("x")), 7);
   EXPECT_EQ(ExitCodeFor(absl::DeadlineExceededError("x")), 7);
+  EXPECT_EQ(ExitCodeFor(absl::ResourceExhaustedError("overloaded")), 7);
   EXPECT_EQ(ExitCodeFor(absl::InternalError("x")), 1);
 }
 

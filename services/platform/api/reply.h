@@ -13,8 +13,10 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "services/platform/auth/authenticator.h"
 #include "services/platform/server/worker_pool.h"
+#include "services/platform/status/error_details.h"
 #include "services/platform/status/grpc_status.h"
 
 namespace dienhinh::platform {
@@ -24,6 +26,15 @@ inline grpc::ServerUnaryReactor* Reply(grpc::CallbackServerContext* context,
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(ToGrpcStatus(status));
   return reactor;
+}
+
+// What a call refused for want of a worker is told (reason OVERLOADED).
+inline absl::Status Overloaded(int max_queued) {
+  return WithReason(absl::ResourceExhaustedError(absl::StrCat(
+                        "the service is overloaded: ", max_queued,
+                        " calls already wait for a worker; nothing was done, retry later "
+                        "with backoff")),
+                    "OVERLOADED");
 }
 
 // The common shape of a handler: authenticate the call (UNAUTHENTICATED otherwise), then reply
@@ -38,17 +49,20 @@ grpc::ServerUnaryReactor* ReplyAuthenticated(grpc::CallbackServerContext* contex
 
 // Replies with what `work()` returns, run on `workers`. A call cancelled while it waited for a
 // worker (the client gave up, its deadline passed, the server is draining) is not worked on.
+// When the workers' queue is full the call is refused at once, untouched: RESOURCE_EXHAUSTED,
+// reason OVERLOADED (a client retries it later, with backoff).
 template <typename Work>
 grpc::ServerUnaryReactor* Reply(grpc::CallbackServerContext* context, WorkerPool& workers,
                                 Work work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  workers.Run([context, reactor, work = std::move(work)]() mutable {
+  const bool accepted = workers.TryRun([context, reactor, work = std::move(work)]() mutable {
     if (context->IsCancelled()) {
       reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled before it was served"));
       return;
     }
     reactor->Finish(ToGrpcStatus(work()));
   });
+  if (!accepted) reactor->Finish(ToGrpcStatus(Overloaded(workers.max_queued())));
   return reactor;
 }
 

@@ -27,6 +27,7 @@ RuntimeOptions RuntimeOptionsFromFlags(const std::string& service_name,
   options.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.worker_threads = absl::GetFlag(FLAGS_worker_threads);
+  options.max_queued_calls = absl::GetFlag(FLAGS_max_queued_calls);
   options.server_tls = {absl::GetFlag(FLAGS_tls_cert), absl::GetFlag(FLAGS_tls_key),
                         absl::GetFlag(FLAGS_tls_client_ca)};
   options.client_tls = {absl::GetFlag(FLAGS_tls_ca), absl::GetFlag(FLAGS_tls_client_cert),
@@ -110,6 +111,7 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(RuntimeOp
   host_options.drain_timeout = o.drain_timeout;
   host_options.max_message_bytes = o.max_message_bytes;
   host_options.worker_threads = o.worker_threads;
+  host_options.max_queued_calls = o.max_queued_calls;
   host_options.caller_namer = [authenticator](absl::string_view authorization) -> std::string {
     if (authorization.empty()) return "";
     auto caller = authenticator->AuthenticateHeader(

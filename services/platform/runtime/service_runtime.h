@@ -36,6 +36,7 @@ struct RuntimeOptions {
   absl::Duration drain_timeout = absl::Seconds(10);
   int max_message_bytes = 8 << 20;
   int worker_threads = 32;  // the host's WorkerPool: where handlers do their work
+  int max_queued_calls = WorkerPool::kDefaultMaxQueued;  // calls waiting for a worker, at most
   bool sqlite_full_sync = true;
   ServerTlsFiles server_tls;  // plaintext when empty
   ClientTlsFiles client_tls;  // how this service calls its peers and follows their feeds

@@ -33,6 +33,11 @@ ABSL_FLAG(int, max_message_bytes, 8 << 20,
 ABSL_FLAG(int, worker_threads, 32,
           "threads that run the handlers (database work, calls to other services); 0 runs "
           "them on gRPC's callback threads");
+// Admission control: a service under more calls than its workers can serve refuses the excess
+// at once instead of queueing without bound (memory, and answers ever later).
+ABSL_FLAG(int, max_queued_calls, 4096,
+          "calls that may wait for a worker thread; past that a call is answered "
+          "RESOURCE_EXHAUSTED (reason OVERLOADED) without being worked on");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
 ABSL_FLAG(std::vector<std::string>, jwt_rs256_public_keys, {},
           "PEM files of RS256 public keys (single sign-on) accepted besides the local HS256 key");

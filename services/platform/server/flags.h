@@ -21,6 +21,7 @@ ABSL_DECLARE_FLAG(std::string, site);
 ABSL_DECLARE_FLAG(absl::Duration, drain_timeout);
 ABSL_DECLARE_FLAG(int, max_message_bytes);
 ABSL_DECLARE_FLAG(int, worker_threads);
+ABSL_DECLARE_FLAG(int, max_queued_calls);
 ABSL_DECLARE_FLAG(std::string, log_level);
 ABSL_DECLARE_FLAG(std::vector<std::string>, jwt_rs256_public_keys);
 ABSL_DECLARE_FLAG(std::string, tls_cert);

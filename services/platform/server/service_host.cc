@@ -18,7 +18,7 @@ namespace dienhinh::platform {
 ServiceHost::ServiceHost(HostOptions options)
     : options_(std::move(options)),
       metrics_(std::make_shared<prometheus::Registry>()),
-      workers_(options_.worker_threads) {}
+      workers_(options_.worker_threads, options_.max_queued_calls) {}
 
 ServiceHost::~ServiceHost() { Drain(); }
 

@@ -39,6 +39,8 @@ struct HostOptions {
   absl::Duration drain_timeout = absl::Seconds(10);
   // Threads that run the handlers' work off gRPC's callback threads (worker_pool.h).
   int worker_threads = 32;
+  // Calls that may wait for a worker; past that a call is RESOURCE_EXHAUSTED (OVERLOADED).
+  int max_queued_calls = WorkerPool::kDefaultMaxQueued;
   // Insecure when null; TLS / mutual TLS credentials otherwise.
   std::shared_ptr<grpc::ServerCredentials> credentials;
   CallerNamer caller_namer;

@@ -7,14 +7,21 @@
 
 namespace dienhinh::platform {
 
-WorkerPool::WorkerPool(int max_threads) : max_threads_(std::max(0, max_threads)) {}
+WorkerPool::WorkerPool(int max_threads, int max_queued)
+    : max_threads_(std::max(0, max_threads)), max_queued_(std::max(1, max_queued)) {}
 
 WorkerPool::~WorkerPool() { Drain(); }
 
-void WorkerPool::Run(std::function<void()> task) {
+void WorkerPool::Run(std::function<void()> task) { Submit(task, /*bounded=*/false); }
+
+bool WorkerPool::TryRun(std::function<void()> task) { return Submit(task, /*bounded=*/true); }
+
+bool WorkerPool::Submit(std::function<void()>& task, bool bounded) {
   {
     absl::MutexLock lock(&mutex_);
     if (!draining_ && max_threads_ > 0) {
+      // Tasks waiting beyond the idle threads that will take them at once.
+      if (bounded && static_cast<int>(queue_.size()) - idle_ >= max_queued_) return false;
       queue_.push_back(std::move(task));
       // A new thread only when every started one is busy: a queued task never waits behind a
       // running one while the pool may still grow.
@@ -22,10 +29,11 @@ void WorkerPool::Run(std::function<void()> task) {
           static_cast<int>(threads_.size()) < max_threads_) {
         threads_.emplace_back([this] { Work(); });
       }
-      return;
+      return true;
     }
   }
   task();
+  return true;
 }
 
 void WorkerPool::Work() {

@@ -6,6 +6,9 @@
 // hands the work to this pool and returns; the worker finishes the reactor (api/reply.h).
 //
 // Threads start on demand, up to `max_threads`, and stay; tasks beyond that queue in order.
+// TryRun refuses a task once `max_queued` already wait for a thread: a service under more load
+// than it can serve answers RESOURCE_EXHAUSTED at once (api/reply.h) instead of queueing calls
+// without bound, each holding its memory and waiting longer than the last.
 // With `max_threads` 0 every task runs on the thread that submits it (the handlers inline, as
 // before the pool: for comparisons).
 #ifndef DIENHINH_SERVICES_PLATFORM_SERVER_WORKER_POOL_H_
@@ -23,7 +26,9 @@ namespace dienhinh::platform {
 
 class WorkerPool {
  public:
-  explicit WorkerPool(int max_threads);
+  explicit WorkerPool(int max_threads, int max_queued = kDefaultMaxQueued);
+
+  static constexpr int kDefaultMaxQueued = 4096;
   // Drains.
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
@@ -33,20 +38,25 @@ class WorkerPool {
   // the calling thread instead, so that a call that reaches a handler late is still answered
   // rather than left hanging.
   void Run(std::function<void()> task);
+  // As Run, but false (and `task` not run) when `max_queued` tasks already wait for a thread.
+  bool TryRun(std::function<void()> task);
 
   // Runs what is queued, waits for the running tasks and joins the threads. Call it once
   // nothing can submit any more (the server has stopped); idempotent.
   void Drain();
 
   int max_threads() const { return max_threads_; }
+  int max_queued() const { return max_queued_; }
   // Threads started so far, and tasks waiting for one (for tests and metrics).
   int threads() const;
   int queued() const;
 
  private:
   void Work();
+  bool Submit(std::function<void()>& task, bool bounded);
 
   const int max_threads_;
+  const int max_queued_;
   mutable absl::Mutex mutex_;
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mutex_);
   int idle_ ABSL_GUARDED_BY(mutex_) = 0;

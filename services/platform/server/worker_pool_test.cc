@@ -82,6 +82,25 @@ TEST(WorkerPoolTest, NoThreadsMeansInline) {
 
 // A stand-in service: GetUnit sleeps on the host's workers, as a handler waiting for an fsync
 // or a peer would, and counts the tasks that are running.
+TEST(WorkerPoolTest, TryRunRefusesPastTheQueueBoundButRunAlwaysQueues) {
+  WorkerPool pool(1, /*max_queued=*/2);
+  std::atomic<int> ran{0};
+  absl::Notification release, started;
+  ASSERT_TRUE(pool.TryRun([&] {
+    started.Notify();
+    release.WaitForNotification();
+    ++ran;
+  }));
+  started.WaitForNotification();  // the one thread is busy: the next ones wait
+  EXPECT_TRUE(pool.TryRun([&] { ++ran; }));
+  EXPECT_TRUE(pool.TryRun([&] { ++ran; }));
+  EXPECT_FALSE(pool.TryRun([&] { ran += 100; })) << "two already wait";
+  pool.Run([&] { ++ran; });  // a stream's own step is never refused
+  release.Notify();
+  pool.Drain();
+  EXPECT_EQ(ran.load(), 4) << "the refused task never ran";
+}
+
 class SleepyRegistry final : public reg::RegistryService::CallbackService {
  public:
   SleepyRegistry(WorkerPool* workers, absl::Duration sleep) : workers_(workers), sleep_(sleep) {}
@@ -106,8 +125,9 @@ class SleepyRegistry final : public reg::RegistryService::CallbackService {
   std::atomic<int> running_{0};
 };
 
-HostOptions TestOptions(int worker_threads) {
+HostOptions TestOptions(int worker_threads, int max_queued_calls = 4096) {
   HostOptions options;
+  options.max_queued_calls = max_queued_calls;
   options.service_name = "test";
   options.listen_address = "127.0.0.1:0";
   options.metrics_address = "off";
@@ -163,6 +183,44 @@ TEST(WorkerPoolHostTest, ACallWaitingOnAWorkerDoesNotHoldUpTheOthers) {
     EXPECT_EQ(r.unit.name(), "units/92916401");
   }
   EXPECT_LT(took, absl::Milliseconds(kCalls * 200 / 2)) << "calls were served one after another";
+  host.Drain();
+}
+
+// Admission control: with one worker busy and room for two calls to wait, of six calls sent
+// at once three are answered and three are refused at once, untouched, with RESOURCE_EXHAUSTED.
+TEST(WorkerPoolHostTest, CallsPastTheQueueBoundAreRefusedAsOverloaded) {
+  ServiceHost host(TestOptions(1, /*max_queued_calls=*/2));
+  SleepyRegistry service(&host.workers(), absl::Milliseconds(300));
+  host.Register(&service);
+  ASSERT_TRUE(host.Start().ok());
+  auto stub = reg::RegistryService::NewStub(
+      grpc::CreateChannel(host.address(), grpc::InsecureChannelCredentials()));
+
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<CallResult> first, rest;
+  absl::BlockingCounter first_done(1), rest_done(5);
+  StartCalls(stub.get(), 1, &contexts, &first, &first_done);
+  const absl::Time deadline = absl::Now() + absl::Seconds(5);
+  while (service.running() == 0 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(1));
+  ASSERT_EQ(service.running(), 1) << "the one worker is busy";
+  StartCalls(stub.get(), 5, &contexts, &rest, &rest_done);
+  first_done.Wait();
+  rest_done.Wait();
+  int served = 0, refused = 0;
+  rest.push_back(first[0]);
+  for (const CallResult& r : rest) {
+    if (r.status.ok()) {
+      ++served;
+    } else {
+      EXPECT_EQ(r.status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+          << r.status.error_message();
+      EXPECT_NE(r.status.error_message().find("overloaded"), std::string::npos)
+          << r.status.error_message();
+      ++refused;
+    }
+  }
+  EXPECT_EQ(served, 3) << "one running, two waiting";
+  EXPECT_EQ(refused, 3);
   host.Drain();
 }
 
