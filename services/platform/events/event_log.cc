@@ -59,7 +59,11 @@ absl::StatusOr<std::shared_ptr<const Event>> EventLog::Append(Transaction& tx, E
   if (!inserted.ok()) return inserted.status();
   auto shared = std::make_shared<const Event>(std::move(event));
   absl::MutexLock lock(&pending_mutex_);
-  pending_.insert_or_assign(sequence, shared);  // a rolled-back append's number may be reused
+  // A large transaction (an import appends an event per row) keeps only its first events here:
+  // the rest would all wait in memory for the commit. The tail parses those.
+  if (pending_.size() < options_.ring_capacity || pending_.contains(sequence)) {
+    pending_.insert_or_assign(sequence, shared);  // a rolled-back append's number may be reused
+  }
   return shared;
 }
 

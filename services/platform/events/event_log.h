@@ -98,7 +98,8 @@ class EventLog {
   int64_t tail_ ABSL_GUARDED_BY(mutex_) = 0;
   bool tail_loaded_ ABSL_GUARDED_BY(mutex_) = false;
 
-  // Appended by this process, by sequence, until the tail has passed them (committed or not).
+  // Appended by this process, by sequence, until the tail has passed them (committed or not);
+  // at most ring_capacity of them.
   absl::Mutex pending_mutex_;
   absl::flat_hash_map<int64_t, std::shared_ptr<const Event>> pending_
       ABSL_GUARDED_BY(pending_mutex_);
