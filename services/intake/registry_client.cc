@@ -57,7 +57,8 @@ absl::StatusOr<RegistryFacts> RegistryClient::LookUp(const std::string& nominee,
     grpc::ClientContext context;
     Prepare(context);
     grpc::Status call = stub_->BatchGetPersons(&context, request, &response);
-    if (call.error_code() != grpc::StatusCode::INVALID_ARGUMENT) {
+    if (call.error_code() != grpc::StatusCode::INVALID_ARGUMENT ||
+        platform::ReasonOf(platform::FromGrpcStatus(call)) != "UNKNOWN_FIELD") {
       if (absl::Status status = FromCall(call, "BatchGetPersons"); !status.ok()) return status;
       for (const auto& person : response.persons()) {
         if (person.name() == nominee) facts.nominee_person = person;
@@ -67,8 +68,8 @@ absl::StatusOr<RegistryFacts> RegistryClient::LookUp(const std::string& nominee,
       }
       return facts;
     }
-    // A registry of an earlier release refuses include_units as an unknown field (the request
-    // guard): ask it the old way, in two calls, from now on.
+    // A registry of an earlier release refuses include_units as an unknown field (its request
+    // guard, reason UNKNOWN_FIELD): ask it the old way, in two calls, from now on.
     units_apart_.store(true, std::memory_order_relaxed);
   }
   return LookUpApart(nominee, nominating_unit);

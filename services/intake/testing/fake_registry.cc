@@ -3,6 +3,8 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "services/platform/status/error_details.h"
+#include "services/platform/status/grpc_status.h"
 
 namespace dienhinh::intake::testing {
 
@@ -150,8 +152,10 @@ grpc::ServerUnaryReactor* FakeRegistry::BatchGetPersons(
     registry::v1::BatchGetPersonsResponse* response) {
   grpc::Status status = Enter(context);
   if (status.ok() && request->include_units() && predates_include_units()) {
-    status = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                          "the request carries fields that this server does not know: #3");
+    // As the request guard of an earlier release answers it.
+    status = platform::ToGrpcStatus(platform::WithReason(
+        absl::InvalidArgumentError("the request carries fields that this server does not know: #3"),
+        "UNKNOWN_FIELD"));
   }
   if (status.ok()) {
     absl::MutexLock lock(&mutex_);
