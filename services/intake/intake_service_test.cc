@@ -655,6 +655,21 @@ TEST_P(IntakeServiceTest, ARegistryOfAnEarlierReleaseIsAskedInTwoCalls) {
   EXPECT_EQ(fake_->calls() - before, 2) << "no second try of include_units";
 }
 
+// Only an unknown-field refusal means an earlier release: any other INVALID_ARGUMENT is the
+// registry failing the call, and the next lookup still asks in one call.
+TEST_P(IntakeServiceTest, AnotherRefusalOfTheRegistryIsNotTakenForAnEarlierRelease) {
+  if (fake_ == nullptr) GTEST_SKIP() << "only the fake registry can refuse on demand";
+  fake_->set_refuses_persons(true);
+  auto refused = Create(Hoa(), testing::OfficialNomination(), "refused");
+  EXPECT_EQ(refused.status.code(), absl::StatusCode::kInternal) << refused.status;
+  EXPECT_EQ(platform::ReasonOf(refused.status), "REGISTRY_FAILED");
+  fake_->set_refuses_persons(false);
+  const int before = fake_->calls();
+  auto created = Create(Hoa(), testing::OfficialNomination(), "after-refusal");
+  ASSERT_TRUE(created.ok()) << created.status;
+  EXPECT_EQ(fake_->calls() - before, 1) << "still one call";
+}
+
 TEST_P(IntakeServiceTest, DraftsAreDeletedSubmittedOnesAreKept) {
   Nomination draft = Draft(testing::OfficialNomination());
   Nomination other = Draft(testing::InstitutionNomination());

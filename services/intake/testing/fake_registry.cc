@@ -151,6 +151,9 @@ grpc::ServerUnaryReactor* FakeRegistry::BatchGetPersons(
     grpc::CallbackServerContext* context, const registry::v1::BatchGetPersonsRequest* request,
     registry::v1::BatchGetPersonsResponse* response) {
   grpc::Status status = Enter(context);
+  if (status.ok() && refuses_persons_) {
+    status = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "a name the registry refuses");
+  }
   if (status.ok() && request->include_units() && predates_include_units()) {
     // As the request guard of an earlier release answers it.
     status = platform::ToGrpcStatus(platform::WithReason(

@@ -39,6 +39,8 @@ class FakeRegistry final : public registry::v1::RegistryService::CallbackService
   // field: INVALID_ARGUMENT).
   void set_predates_include_units(bool predates) { predates_include_units_ = predates; }
   bool predates_include_units() const { return predates_include_units_; }
+  // While true, BatchGetPersons answers INVALID_ARGUMENT for another reason than an unknown field.
+  void set_refuses_persons(bool refuses) { refuses_persons_ = refuses; }
   int calls() const;
   // The authorization metadata of the last call.
   std::string last_authorization() const;
@@ -70,6 +72,7 @@ class FakeRegistry final : public registry::v1::RegistryService::CallbackService
   int calls_ ABSL_GUARDED_BY(mutex_) = 0;
   std::string last_authorization_ ABSL_GUARDED_BY(mutex_);
   std::atomic<bool> predates_include_units_{false};
+  std::atomic<bool> refuses_persons_{false};
 
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
