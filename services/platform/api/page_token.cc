@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "services/platform/auth/base64url.h"
+#include "services/platform/auth/hmac_sha256.h"
 #include "services/platform/status/error_details.h"
 
 namespace dienhinh::platform {
@@ -31,14 +32,12 @@ std::string& KeyLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(key_mutex) {
 }
 
 std::string Hmac(absl::string_view key, absl::string_view data) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  size_t length = 0;
-  if (EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.data(), key.size(),
-                reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, sizeof mac,
-                &length) == nullptr) {
+  unsigned char mac[kHmacSha256Size];
+  if (!HmacSha256(std::string_view(key.data(), key.size()),
+                  std::string_view(data.data(), data.size()), mac)) {
     abort();  // only when OpenSSL cannot compute a SHA-256 at all
   }
-  return std::string(reinterpret_cast<char*>(mac), length);
+  return std::string(reinterpret_cast<char*>(mac), sizeof mac);
 }
 
 std::string TokenMac(absl::string_view payload) {

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "services/platform/auth/base64url.h"
+#include "services/platform/auth/hmac_sha256.h"
 
 namespace dienhinh::platform {
 namespace {
@@ -22,7 +23,7 @@ namespace {
 using google::protobuf::Struct;
 using google::protobuf::Value;
 
-constexpr size_t kHs256Size = 32;
+constexpr size_t kHs256Size = kHmacSha256Size;
 // NumericDate values outside [0, year 9999] are refused rather than converted.
 constexpr double kMaxNumericDate = 253402300799.0;
 
@@ -118,14 +119,6 @@ absl::Status CheckClaims(const JwtClaims& claims, const JwtVerifyOptions& option
     if (!found) return Unauthenticated("token for another audience");
   }
   return absl::OkStatus();
-}
-
-bool HmacSha256(std::string_view secret, std::string_view data, unsigned char out[kHs256Size]) {
-  size_t out_size = 0;
-  const unsigned char* mac = EVP_Q_mac(
-      nullptr, "HMAC", nullptr, "SHA256", nullptr, secret.data(), secret.size(),
-      reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, kHs256Size, &out_size);
-  return mac != nullptr && out_size == kHs256Size;
 }
 
 bool VerifyHs256(std::string_view signing_input, std::string_view signature,
