@@ -154,6 +154,14 @@ grpc::ServerUnaryReactor* EvaluationService::OnWorkers(grpc::CallbackServerConte
       [this, request, response](const Caller& caller) { return Answer(caller, request, response); });
 }
 
+template <typename Request, typename Response>
+grpc::ServerUnaryReactor* EvaluationService::AsLookup(grpc::CallbackServerContext* context,
+                                                      const Request* request, Response* response) {
+  return platform::ReplyAuthenticated(
+      context, runtime_->authenticator(), runtime_->lookups(),
+      [this, request, response](const Caller& caller) { return Answer(caller, request, response); });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Plans: in memory, answered on gRPC's thread.
 
@@ -217,7 +225,7 @@ absl::StatusOr<v1::Evaluation> ReadEvaluation(platform::Database& db, const Call
 grpc::ServerUnaryReactor* EvaluationService::GetEvaluation(grpc::CallbackServerContext* context,
                                                            const v1::GetEvaluationRequest* request,
                                                            v1::Evaluation* response) {
-  return OnWorkers(context, request, response);
+  return AsLookup(context, request, response);
 }
 
 absl::Status EvaluationService::Answer(const Caller& caller, const v1::GetEvaluationRequest* request,
@@ -705,7 +713,7 @@ absl::StatusOr<v1::CouncilDecision> ReadDecision(Transaction& tx, const Caller& 
 grpc::ServerUnaryReactor* EvaluationService::GetCouncilDecision(grpc::CallbackServerContext* context,
                                                                 const v1::GetCouncilDecisionRequest* request,
                                                                 v1::CouncilDecision* response) {
-  return OnWorkers(context, request, response);
+  return AsLookup(context, request, response);
 }
 
 absl::Status EvaluationService::Answer(const Caller& caller, const v1::GetCouncilDecisionRequest* request,

@@ -85,6 +85,11 @@ class EvaluationService final : public v1::EvaluationService::CallbackService {
   template <typename Request, typename Response>
   grpc::ServerUnaryReactor* OnWorkers(grpc::CallbackServerContext* context, const Request* request,
                                       Response* response);
+  // As OnWorkers, for a read by key: run where the runtime runs lookups (on gRPC's thread over
+  // SQLite, ServiceRuntime::lookups()).
+  template <typename Request, typename Response>
+  grpc::ServerUnaryReactor* AsLookup(grpc::CallbackServerContext* context, const Request* request,
+                                     Response* response);
   // The work of each RPC of the same request type.
   absl::Status Answer(const platform::Caller& caller, const v1::GetEvaluationRequest* request,
                       v1::Evaluation* response);

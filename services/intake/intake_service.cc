@@ -108,7 +108,8 @@ IntakeService::IntakeService(platform::ServiceRuntime* runtime, IntakeOptions op
 absl::Time IntakeService::Now() const { return options_.clock ? options_.clock() : absl::Now(); }
 
 // --- RPCs: authenticate, then the work on the runtime's workers (it calls the registry and
-// commits: never on gRPC's callback threads); one conversion to grpc::Status in Reply ---
+// commits: never on gRPC's callback threads; a Get is a lookup, ServiceRuntime::lookups());
+// one conversion to grpc::Status in Reply ---
 
 grpc::ServerUnaryReactor* IntakeService::CreateNomination(grpc::CallbackServerContext* context,
                                                           const v1::CreateNominationRequest* request,
@@ -124,7 +125,7 @@ grpc::ServerUnaryReactor* IntakeService::GetNomination(grpc::CallbackServerConte
                                                        const v1::GetNominationRequest* request,
                                                        v1::Nomination* response) {
   return platform::ReplyAuthenticated(
-      context, runtime_->authenticator(), runtime_->workers(),
+      context, runtime_->authenticator(), runtime_->lookups(),
       [this, request, response](const platform::Caller& caller) {
         return Get(caller, *request, response);
       });

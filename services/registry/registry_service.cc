@@ -223,12 +223,24 @@ RegistryService::RegistryService(platform::ServiceRuntime* runtime)
 
 // Authenticates on gRPC's callback thread; normalizes and runs `body` on the runtime's
 // workers, where waiting for the database (a write's commit) holds up no other call. `body`
-// runs after this returns: it captures by value (this, the response pointer).
+// may run after this returns: it captures by value (this, the response pointer).
 template <typename Request, typename Body>
 grpc::ServerUnaryReactor* RegistryService::Handle(Context* context, const Request* request,
                                                   Body body) {
+  return Serve(context, request, std::move(body), runtime_->workers());
+}
+
+template <typename Request, typename Body>
+grpc::ServerUnaryReactor* RegistryService::HandleLookup(Context* context, const Request* request,
+                                                        Body body) {
+  return Serve(context, request, std::move(body), runtime_->lookups());
+}
+
+template <typename Request, typename Body>
+grpc::ServerUnaryReactor* RegistryService::Serve(Context* context, const Request* request,
+                                                 Body body, platform::WorkerPool& where) {
   return platform::ReplyAuthenticated(
-      context, runtime_->authenticator(), runtime_->workers(),
+      context, runtime_->authenticator(), where,
       [request, body = std::move(body)](const Caller& caller) -> absl::Status {
         Request normalized = *request;
         if (absl::Status s = platform::NormalizeMessageText(normalized); !s.ok()) return s;
@@ -241,13 +253,15 @@ grpc::ServerUnaryReactor* RegistryService::Handle(Context* context, const Reques
 grpc::ServerUnaryReactor* RegistryService::GetDistrict(Context* context,
                                                        const v1::GetDistrictRequest* request,
                                                        v1::District* response) {
-  return Handle(context, request, [this, response](const Caller&, const v1::GetDistrictRequest& r) {
-    if (!DistrictCodeOf(r.name())) return BadName("name", "districts/{national code}");
-    auto found = store_.Get<v1::District>(r.name());
-    if (!found.ok()) return found.status();
-    *response = std::move(*found);
-    return absl::OkStatus();
-  });
+  return HandleLookup(context, request,
+                      [this, response](const Caller&, const v1::GetDistrictRequest& r) {
+                        if (!DistrictCodeOf(r.name()))
+                          return BadName("name", "districts/{national code}");
+                        auto found = store_.Get<v1::District>(r.name());
+                        if (!found.ok()) return found.status();
+                        *response = std::move(*found);
+                        return absl::OkStatus();
+                      });
 }
 
 grpc::ServerUnaryReactor* RegistryService::ListDistricts(Context* context,
@@ -326,7 +340,7 @@ grpc::ServerUnaryReactor* RegistryService::DeleteDistrict(Context* context,
 
 grpc::ServerUnaryReactor* RegistryService::GetEmulationBlock(
     Context* context, const v1::GetEmulationBlockRequest* request, v1::EmulationBlock* response) {
-  return Handle(
+  return HandleLookup(
       context, request,
       [this, response](const Caller&, const v1::GetEmulationBlockRequest& r) -> absl::Status {
         if (!BlockIdOf(r.name())) return BadName("name", "emulationBlocks/{id}");
@@ -419,32 +433,31 @@ grpc::ServerUnaryReactor* RegistryService::DeleteEmulationBlock(
 grpc::ServerUnaryReactor* RegistryService::GetUnit(Context* context,
                                                    const v1::GetUnitRequest* request,
                                                    v1::Unit* response) {
-  return Handle(context, request,
-                [this, response](const Caller&, const v1::GetUnitRequest& r) -> absl::Status {
-                  if (!UnitCodeOf(r.name())) return BadName("name", "units/{unit code}");
-                  auto found = store_.Get<v1::Unit>(r.name());
-                  if (!found.ok()) return found.status();
-                  *response = std::move(*found);
-                  return absl::OkStatus();
-                });
+  return HandleLookup(context, request,
+                      [this, response](const Caller&, const v1::GetUnitRequest& r) -> absl::Status {
+                        if (!UnitCodeOf(r.name())) return BadName("name", "units/{unit code}");
+                        auto found = store_.Get<v1::Unit>(r.name());
+                        if (!found.ok()) return found.status();
+                        *response = std::move(*found);
+                        return absl::OkStatus();
+                      });
 }
 
 grpc::ServerUnaryReactor* RegistryService::BatchGetUnits(Context* context,
                                                          const v1::BatchGetUnitsRequest* request,
                                                          v1::BatchGetUnitsResponse* response) {
-  return Handle(context, request,
-                [this, response](const Caller&, const v1::BatchGetUnitsRequest& r) -> absl::Status {
-                  if (auto s = CheckBatch(r.names(), IsUnitName, "units/{unit code}"); !s.ok())
-                    return s;
-                  std::vector<v1::Unit> found;
-                  std::vector<std::string> missing;
-                  std::vector<std::string> names(r.names().begin(), r.names().end());
-                  if (auto s = store_.BatchGet(names, r.allow_missing(), &found, &missing); !s.ok())
-                    return s;
-                  for (auto& u : found) *response->add_units() = std::move(u);
-                  for (auto& m : missing) response->add_missing(m);
-                  return absl::OkStatus();
-                });
+  return HandleLookup(
+      context, request,
+      [this, response](const Caller&, const v1::BatchGetUnitsRequest& r) -> absl::Status {
+        if (auto s = CheckBatch(r.names(), IsUnitName, "units/{unit code}"); !s.ok()) return s;
+        std::vector<v1::Unit> found;
+        std::vector<std::string> missing;
+        std::vector<std::string> names(r.names().begin(), r.names().end());
+        if (auto s = store_.BatchGet(names, r.allow_missing(), &found, &missing); !s.ok()) return s;
+        for (auto& u : found) *response->add_units() = std::move(u);
+        for (auto& m : missing) response->add_missing(m);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* RegistryService::ListUnits(Context* context,
@@ -549,7 +562,7 @@ grpc::ServerUnaryReactor* RegistryService::DeleteUnit(Context* context,
 grpc::ServerUnaryReactor* RegistryService::GetPerson(Context* context,
                                                      const v1::GetPersonRequest* request,
                                                      v1::Person* response) {
-  return Handle(
+  return HandleLookup(
       context, request,
       [this, response](const Caller& caller, const v1::GetPersonRequest& r) -> absl::Status {
         if (!PersonCodeOf(r.name())) return BadName("name", "persons/{person code}");
@@ -564,7 +577,7 @@ grpc::ServerUnaryReactor* RegistryService::GetPerson(Context* context,
 grpc::ServerUnaryReactor* RegistryService::BatchGetPersons(
     Context* context, const v1::BatchGetPersonsRequest* request,
     v1::BatchGetPersonsResponse* response) {
-  return Handle(
+  return HandleLookup(
       context, request,
       [this, response](const Caller& caller, const v1::BatchGetPersonsRequest& r) -> absl::Status {
         if (auto s = CheckBatch(r.names(), IsPersonName, "persons/{person code}"); !s.ok())
@@ -673,23 +686,24 @@ grpc::ServerUnaryReactor* RegistryService::DeletePerson(Context* context,
 grpc::ServerUnaryReactor* RegistryService::GetUnitYearlyRecord(
     Context* context, const v1::GetUnitYearlyRecordRequest* request,
     v1::UnitYearlyRecord* response) {
-  return Handle(context, request,
-                [this, response](const Caller& caller,
-                                 const v1::GetUnitYearlyRecordRequest& r) -> absl::Status {
-                  auto key = ParseYearlyRecordName(r.name(), kUnitsPrefix);
-                  if (!key) return BadName("name", "units/{unit code}/yearlyRecords/{school year}");
-                  if (auto s = RequireReadUnitName(caller, key->owner); !s.ok()) return s;
-                  auto found = store_.Get<v1::UnitYearlyRecord>(r.name());
-                  if (!found.ok()) return found.status();
-                  *response = std::move(*found);
-                  return absl::OkStatus();
-                });
+  return HandleLookup(context, request,
+                      [this, response](const Caller& caller,
+                                       const v1::GetUnitYearlyRecordRequest& r) -> absl::Status {
+                        auto key = ParseYearlyRecordName(r.name(), kUnitsPrefix);
+                        if (!key)
+                          return BadName("name", "units/{unit code}/yearlyRecords/{school year}");
+                        if (auto s = RequireReadUnitName(caller, key->owner); !s.ok()) return s;
+                        auto found = store_.Get<v1::UnitYearlyRecord>(r.name());
+                        if (!found.ok()) return found.status();
+                        *response = std::move(*found);
+                        return absl::OkStatus();
+                      });
 }
 
 grpc::ServerUnaryReactor* RegistryService::BatchGetUnitYearlyRecords(
     Context* context, const v1::BatchGetUnitYearlyRecordsRequest* request,
     v1::BatchGetUnitYearlyRecordsResponse* response) {
-  return Handle(
+  return HandleLookup(
       context, request,
       [this, response](const Caller& caller,
                        const v1::BatchGetUnitYearlyRecordsRequest& r) -> absl::Status {
@@ -803,24 +817,25 @@ grpc::ServerUnaryReactor* RegistryService::DeleteUnitYearlyRecord(
 grpc::ServerUnaryReactor* RegistryService::GetPersonYearlyRecord(
     Context* context, const v1::GetPersonYearlyRecordRequest* request,
     v1::PersonYearlyRecord* response) {
-  return Handle(context, request,
-                [this, response](const Caller& caller,
-                                 const v1::GetPersonYearlyRecordRequest& r) -> absl::Status {
-                  if (!IsPersonRecordName(r.name())) {
-                    return BadName("name", "persons/{person code}/yearlyRecords/{school year}");
-                  }
-                  auto found = store_.Get<v1::PersonYearlyRecord>(r.name());
-                  if (!found.ok()) return found.status();
-                  if (auto s = RequireReadUnitName(caller, found->unit()); !s.ok()) return s;
-                  *response = std::move(*found);
-                  return absl::OkStatus();
-                });
+  return HandleLookup(context, request,
+                      [this, response](const Caller& caller,
+                                       const v1::GetPersonYearlyRecordRequest& r) -> absl::Status {
+                        if (!IsPersonRecordName(r.name())) {
+                          return BadName("name",
+                                         "persons/{person code}/yearlyRecords/{school year}");
+                        }
+                        auto found = store_.Get<v1::PersonYearlyRecord>(r.name());
+                        if (!found.ok()) return found.status();
+                        if (auto s = RequireReadUnitName(caller, found->unit()); !s.ok()) return s;
+                        *response = std::move(*found);
+                        return absl::OkStatus();
+                      });
 }
 
 grpc::ServerUnaryReactor* RegistryService::BatchGetPersonYearlyRecords(
     Context* context, const v1::BatchGetPersonYearlyRecordsRequest* request,
     v1::BatchGetPersonYearlyRecordsResponse* response) {
-  return Handle(
+  return HandleLookup(
       context, request,
       [this, response](const Caller& caller,
                        const v1::BatchGetPersonYearlyRecordsRequest& r) -> absl::Status {

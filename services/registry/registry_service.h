@@ -102,6 +102,12 @@ class RegistryService final : public v1::RegistryService::CallbackService {
   // run on the runtime's workers.
   template <typename Request, typename Body>
   Unary* Handle(Context* context, const Request* request, Body body);
+  // As Handle, for a read by key: run where the runtime runs lookups (on gRPC's thread over
+  // SQLite, ServiceRuntime::lookups()).
+  template <typename Request, typename Body>
+  Unary* HandleLookup(Context* context, const Request* request, Body body);
+  template <typename Request, typename Body>
+  Unary* Serve(Context* context, const Request* request, Body body, platform::WorkerPool& where);
 
   platform::ServiceRuntime* runtime_;
   RegistryStore store_;

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/notification.h"
 #include "dienhinh/events/v1/event.grpc.pb.h"
 #include "services/platform/auth/key_store.h"
 #include "services/platform/status/error_details.h"
@@ -243,6 +244,41 @@ TEST_P(RegistryServiceTest, DistrictRoundTripAndItsErrors) {
   remove.set_etag(updated.etag());
   EXPECT_TRUE(Call(&Stub::DeleteDistrict, remove, &empty).ok());
   EXPECT_EQ(Call(&Stub::DeleteDistrict, remove, &empty).code(), absl::StatusCode::kNotFound);
+}
+
+// Over SQLite a lookup runs on gRPC's own thread (ServiceRuntime::lookups()): with every worker
+// busy, GetUnit is still answered, while ListUnits, which runs on the workers, waits for one.
+// Over PostgreSQL, where a read is a network round trip, the lookup waits like any call.
+TEST_P(RegistryServiceTest, ALookupOverSqliteNeedsNoWorker) {
+  SeedDirectory();
+  // Shared: the workers still return from waiting on it after this test's frame is gone.
+  auto release = std::make_shared<absl::Notification>();
+  platform::WorkerPool& workers = runtime_->workers();
+  for (int i = 0; i < workers.max_threads(); ++i) {
+    workers.Run([release] { release->WaitForNotification(); });
+  }
+  auto call_with_short_deadline = [this](auto method, const auto& request, auto* response) {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + admin_);
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
+    return ((*stub_).*method)(&context, request, response).error_code();
+  };
+  v1::GetUnitRequest get;
+  get.set_name("units/THPT001");
+  v1::Unit unit;
+  const grpc::StatusCode got = call_with_short_deadline(&Stub::GetUnit, get, &unit);
+  v1::ListUnitsResponse listed;
+  const grpc::StatusCode list =
+      call_with_short_deadline(&Stub::ListUnits, v1::ListUnitsRequest(), &listed);
+  release->Notify();
+
+  EXPECT_EQ(list, grpc::StatusCode::DEADLINE_EXCEEDED);
+  if (GetParam() == Backend::kSqlite) {
+    EXPECT_EQ(got, grpc::StatusCode::OK);
+    EXPECT_EQ(unit.display_name(), "Trường THPT Châu Văn Liêm");
+  } else {
+    EXPECT_EQ(got, grpc::StatusCode::DEADLINE_EXCEEDED);
+  }
 }
 
 TEST_P(RegistryServiceTest, UnitsFollowTheTreeRules) {

@@ -79,17 +79,21 @@ absl::StatusOr<const platform::Plan*> ReportingService::PlanOf(const std::string
 // --- RPCs: authenticate, then the work on the runtime's workers (every one reads or writes
 // the database: never on gRPC's callback threads); one conversion to grpc::Status in Reply ---
 
-#define DH_UNARY(Method, Request, Response, Call)                                           \
+#define DH_UNARY_ON(Pool, Method, Request, Response, Call)                                  \
   grpc::ServerUnaryReactor* ReportingService::Method(grpc::CallbackServerContext* context, \
                                                      const v1::Request* request,          \
                                                      v1::Response* response) {            \
     return platform::ReplyAuthenticated(                                                   \
-        context, runtime_->authenticator(), runtime_->workers(),                           \
+        context, runtime_->authenticator(), runtime_->Pool(),                              \
         [this, request, response](const Caller& caller) { return Call; });                 \
   }
+#define DH_UNARY(Method, Request, Response, Call) \
+  DH_UNARY_ON(workers, Method, Request, Response, Call)
 
 DH_UNARY(FileAnnualReport, FileAnnualReportRequest, UnitAnnualReport, File(caller, *request, response))
-DH_UNARY(GetAnnualReport, GetAnnualReportRequest, UnitAnnualReport, Get(caller, *request, response))
+// A read by key (ServiceRuntime::lookups()).
+DH_UNARY_ON(lookups, GetAnnualReport, GetAnnualReportRequest, UnitAnnualReport,
+            Get(caller, *request, response))
 DH_UNARY(ListAnnualReports, ListAnnualReportsRequest, ListAnnualReportsResponse,
          List(caller, *request, response))
 DH_UNARY(ListCompliance, ListComplianceRequest, ListComplianceResponse,
@@ -105,6 +109,7 @@ DH_UNARY(GetReplicationStats, GetReplicationStatsRequest, ReplicationStats,
          CountReplication(*request, response))
 
 #undef DH_UNARY
+#undef DH_UNARY_ON
 
 // --- Annual reports ---
 

@@ -134,6 +134,11 @@ class Database {
   // Blocks until a connection is free.
   virtual absl::StatusOr<std::unique_ptr<Transaction>> Begin(TxMode mode) = 0;
   virtual Dialect dialect() const = 0;
+  // True when a read transaction waits for nothing but this machine's memory and disk: it has
+  // connections of its own (never queues behind the writer) and makes no network round trip.
+  // SQLite in WAL mode with its reader connections; not PostgreSQL, not SQLite ":memory:".
+  // A service may then run a short read on gRPC's own thread (ServiceRuntime::lookups()).
+  virtual bool reads_are_local() const { return false; }
 };
 
 // Runs `body` in a transaction and commits it; when the body or the commit ends ABORTED
