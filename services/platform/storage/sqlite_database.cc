@@ -25,12 +25,6 @@ namespace {
 // Debian's Abseil has its own string_view type; the interface uses std::string_view.
 absl::string_view AsAbsl(std::string_view text) { return {text.data(), text.size()}; }
 
-// A write transaction runs in a savepoint of the group's outer transaction (group commit), and
-// SQLite keeps the original of every page it changes there in a sub-journal: in memory up to
-// this size, in a temporary file past it. SQLite's 64 KiB default is less than one nomination
-// touches (its row, indexes, request log, audit, outbox: ~20 pages), so every group created,
-// wrote and deleted a file in /var/tmp. A bulk import still spills to a file past this.
-constexpr int kSubJournalInMemoryBytes = 4 << 20;
 
 // How long a connection waits for a lock another process holds before giving up (SQLITE_BUSY).
 constexpr int kBusyTimeoutMs = 5000;
@@ -656,9 +650,11 @@ absl::StatusOr<std::unique_ptr<Database>> SqliteDatabase::Open(
           absl::StrCat("sqlite: cannot create folder ", folder.string(), ": ", error.message()));
     }
   }
-  // Must precede SQLite's initialization, which the first open does.
-  static const bool configured [[maybe_unused]] =
-      sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, kSubJournalInMemoryBytes) == SQLITE_OK;
+  // SQLite's statement-journal spill stays at its default (64 KiB), although a write of one
+  // nomination (~20 pages) passes it and every commit group then creates a temporary file: with
+  // it raised to 4 MiB (SQLITE_CONFIG_STMTJRNL_SPILL), SQLite 3.40 failed every savepoint whose
+  // sub-journal grew past it with SQLITE_FULL (sqlite_database_test,
+  // AWriteChangingManyExistingPagesCommits).
   auto db = std::unique_ptr<SqliteDatabase>(new SqliteDatabase());
   absl::StatusOr<std::unique_ptr<SqliteConnection>> writer =
       OpenConnection(file, /*writer=*/true, memory, options.sqlite_full_sync);
