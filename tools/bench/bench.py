@@ -410,6 +410,88 @@ class Bench:
         self.results["compliance_national"] = result
         self.results["memory_national"] = self.memory()
 
+    def national_nominations(self):
+        """Issue 9's national scale for nominations, measured rather than projected: 150,000
+        officials of the full set (every k-th person, so that every province has some), with
+        their yearly records, imported into the registry (their units came with the national
+        units); each nominated under a plan of its own and created+submitted through intake
+        with evaluation stopped; then evaluation restarted with all 150,000 waiting, timed
+        until the last is evaluated; then, once reporting has followed, that plan's summary,
+        whose cost follows the nominations it counts."""
+        full = self.generated_data(1.0)
+        folder = os.path.join(self.work, "national-officials")
+        os.makedirs(folder, exist_ok=True)
+        wanted = self.args.national_nominations
+        with open(os.path.join(full, "persons.csv"), encoding="utf-8-sig") as f:
+            lines = f.readlines()
+        header, rows = lines[0], lines[1:]
+        step = max(1, len(rows) // wanted)
+        chosen = rows[::step][:wanted]
+        codes = {row.split(",", 1)[0] for row in chosen}
+        with open(os.path.join(folder, "persons.csv"), "w", encoding="utf-8") as out:
+            out.write(header)
+            out.writelines(chosen)
+        with open(os.path.join(full, "person_yearly_records.csv"), encoding="utf-8-sig") as f, \
+                open(os.path.join(folder, "person_yearly_records.csv"), "w", encoding="utf-8") as out:
+            out.write(f.readline())
+            out.writelines(line for line in f if line.split(",", 1)[0] in codes)
+        token = open(self.token_file()).read().strip()
+        registry = self.cluster.stub("registry", "dienhinh.registry.v1.registry_service",
+                                     "RegistryServiceStub")
+        loader = load_sample_data.Loader(registry, token, folder, validate_only=False)
+        head = self.metric("registry", "dienhinh_event_log_last_sequence")
+        with contextlib.redirect_stdout(sys.stderr):
+            for name, kind in (("persons.csv", load_sample_data.import_pb2.IMPORT_KIND_PERSONS),
+                               ("person_yearly_records.csv",
+                                load_sample_data.import_pb2.IMPORT_KIND_PERSON_YEARLY_RECORDS)):
+                if not loader.import_file(name, kind):
+                    raise RuntimeError("the registry rejected the national " + name)
+        self.wait_head_moved("registry", head)
+        self.wait_caught_up([("evaluation", "registry"), ("reporting", "registry")], timeout=1800)
+
+        pool = os.path.join(self.work, "pool-national.jsonl")
+        available = nomination_pools.write_pool(pool, folder, "national", wanted)
+        evaluation_head = self.metric("evaluation", "dienhinh_event_log_last_sequence")
+        self.cluster.kill("evaluation", signal.SIGTERM)
+        head_before = self.metric("intake", "dienhinh_event_log_last_sequence")
+        load = self.load_tool("create-submit", target=self.cluster.addresses["intake"],
+                              token_file=self.token_file(), requests_file=pool,
+                              acked_file=os.path.join(self.work, "acked-national.txt"),
+                              duration="7200s", in_flight=self.args.in_flight)
+        submitted = self.metric("intake", "dienhinh_event_log_last_sequence") - head_before
+        result = {"persons": len(chosen), "pool": available, "create_submit": load,
+                  "submitted": submitted}
+        start = time.monotonic()
+        self.cluster.restart("evaluation")
+        if self.wait_head_reaches("evaluation", evaluation_head + submitted, timeout=3600):
+            seconds = time.monotonic() - start
+            result["evaluation"] = {"nominations": submitted, "seconds": seconds,
+                                    "rate": submitted / seconds if seconds else 0}
+        result["catch_up_s"] = {"%s<-%s" % k: v for k, v in self.wait_caught_up(
+            [("reporting", "intake"), ("reporting", "evaluation")], timeout=1800).items()}
+        plan = nomination_pools.BENCH_PLANS["national"]
+        summary = self.load_tool("summary", target=self.cluster.addresses["reporting"],
+                                 token_file=self.token_file(), plan=plan,
+                                 duration="%ds" % self.args.query_duration, in_flight=1)
+        summary["plan"] = plan
+        result["summary"] = summary
+        self.results["national_nominations"] = result
+        self.results["memory_national_nominations"] = self.memory()
+
+    def logged_errors(self):
+        """{service: (count, first line)} of the lines each service logged at level error in the
+        whole run: a failure no call returned (a background step, a cleanup) shows here."""
+        out = {}
+        for name in harness.SERVICES:
+            lines = []
+            try:
+                with open(self.cluster.log_path(name), encoding="utf-8", errors="replace") as f:
+                    lines = [line.strip() for line in f if '"level":"error"' in line]
+            except OSError:
+                pass
+            out[name] = [len(lines), lines[0][:300] if lines else ""]
+        return out
+
     def submitted_nominations(self):
         """{name: plan} of every submitted nomination, read from intake page by page."""
         intake_pb2, _ = harness.load("dienhinh.intake.v1.intake_service")
@@ -461,11 +543,15 @@ class Bench:
             stage("SIGKILL of intake under load", self.durability, acked)
             if self.args.national_units:
                 stage("the national units, and compliance again", self.national_units)
+            if self.args.national_nominations:
+                stage("%d nominations at national scale: create+submit, evaluation, summary"
+                      % self.args.national_nominations, self.national_nominations)
             self.results["stages_s"] = stages
             self.results["load_average_end"] = machine.load_average()
             self.results["fsync_per_s_end"] = machine.fsync_rate(self.work)
             codes = self.cluster.stop()
             self.results["stop_codes"] = codes
+            self.results["logged_errors"] = self.logged_errors()
         except BaseException:
             print(self.cluster.log_tails(), file=sys.stderr)
             self.cluster.stop()
@@ -517,6 +603,11 @@ def main():
     parser.add_argument("--national-units", action=argparse.BooleanOptionalAction, default=None,
                         help="at the end, import the whole country's units and measure compliance "
                              "again (default: on, off with --quick; generates the full set once)")
+    parser.add_argument("--national-nominations", type=int, nargs="?", const=150000, default=0,
+                        help="after the national units (which it needs), N officials of the full "
+                             "set (150,000 when N is not given) created+submitted in one plan, "
+                             "evaluated from a standing start and summarised: issue 9's "
+                             "national-scale evaluation and summary, measured (adds ~10 minutes)")
     parser.add_argument("--data-on-tmpfs", action="store_true",
                         help="diagnosis only: the services' databases in /dev/shm (memory), so "
                              "commits cost no disk flush; the figures are then NOT durable")
@@ -533,6 +624,8 @@ def main():
         args.national_units = not args.quick
     if args.query_duration is None:
         args.query_duration = 2 if args.quick else 5
+    if args.national_nominations and not args.national_units:
+        parser.error("--national-nominations needs --national-units (their units)")
 
     if args.data_on_tmpfs:
         # harness.Cluster and this script make their folders with tempfile.

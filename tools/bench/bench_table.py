@@ -137,6 +137,16 @@ def rows(r):
                   "(%s units due of %s; national scale)" % (count(q["units"]), count(q["units_in_registry"])),
                   q, echo_p50, 1.0)
 
+    national_rows(add, r, echo_rate, echo_p50)
+
+    logged = r.get("logged_errors")
+    if logged:
+        total = sum(n for n, _ in logged.values())
+        firsts = ["%s: %d, first: %s" % (service, n, first) for service, (n, first) in logged.items() if n]
+        add("lines the services logged at level error in the whole run",
+            "none" if not total else "; ".join(firsts), "", "none",
+            "met" if not total else "MISSED")
+
     idle, after = r["memory_idle"], r["memory_after"]
     for service in ("registry", "intake", "evaluation", "reporting"):
         i, a = idle[service]["hwm_mib"], after[service]["hwm_mib"]
@@ -147,6 +157,12 @@ def rows(r):
         result = "%.0f MiB / %.0f MiB" % (i, a)
         if national:
             result += " / %.0f MiB with the national units" % national["hwm_mib"]
+        nominations = r.get("memory_national_nominations", {}).get(service)
+        if nominations:
+            result += " / %.0f MiB with %s nominations" % (
+                nominations["hwm_mib"], count(r["national_nominations"]["submitted"]))
+            verdicts.append("national met" if nominations["hwm_mib"] < 512 else
+                            "national missed by %.0f MiB" % (nominations["hwm_mib"] - 512))
         # Restarted processes start their peak afresh: evaluation in the create+submit phase,
         # intake by the SIGKILL (after the "after the run" reading).
         restarted = {"evaluation": " (since its restart before the backlog)",
@@ -155,6 +171,37 @@ def rows(r):
             result, "", "< 64 MiB idle, < 512 MiB at national scale",
             ", ".join(verdicts) + ("" if scale >= 1 else " (scale %g)" % scale))
     return out
+
+
+def national_rows(add, r, echo_rate, echo_p50):
+    """The national-scale nominations phase (--national-nominations), when it ran."""
+    n = r.get("national_nominations")
+    if not n:
+        return
+    cs = n["create_submit"]
+    add("national scale: %s officials of the full set imported (with their yearly records), "
+        "each nominated in one plan, created+submitted, 32 in flight (evaluation stopped)"
+        % count(n["persons"]),
+        "%s submitted, %s pairs/s (p50 %s, p99 %s)%s"
+        % (count(n["submitted"]), count(cs["rate"]), duration_us(cs["latency"]["p50_us"]),
+           duration_us(cs["latency"]["p99_us"]),
+           ", %d errors (%s)" % (cs["errors"], cs["first_error"]) if cs.get("errors") else ""),
+        share(cs["rate"], echo_rate))
+    ev = n.get("evaluation")
+    if ev:
+        add("  evaluation restarted with all %s waiting, until the last is evaluated"
+            % count(ev["nominations"]),
+            "%.1f s (%s nominations/s, restart included)" % (ev["seconds"], count(ev["rate"])),
+            share(ev["rate"], echo_rate), "150,000 in ≤ 10 s",
+            ("met" if ev["seconds"] <= 10 else "missed: %.0f× too slow" % (ev["seconds"] / 10))
+            if ev["nominations"] >= 150000 else
+            "not judged: %s nominations, not 150,000" % count(ev["nominations"]))
+    else:
+        add("  evaluation of the national nominations", "did not finish", "", "150,000 in ≤ 10 s",
+            "MISSED")
+    q = n["summary"]
+    query_row(add, "  summary of that plan (%s nominations)" % count(q["nominations"]),
+              q, echo_p50, 1.0 if q["nominations"] >= 150000 else 0.0)
 
 
 def lag_rows(add, lag, echo_p50, with_target):

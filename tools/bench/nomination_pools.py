@@ -20,6 +20,7 @@ BENCH_PLANS = {
     "lag": "plans/bench-lag-2019-2020",
     "lag-low": "plans/bench-lag-low-2019-2020",
     "kill": "plans/bench-kill-2019-2020",
+    "national": "plans/bench-national-2019-2020",
 }
 TEMPLATE_PLAN = "can-tho-2019-2020.textproto"
 OFFICIAL_ATTESTATIONS = ["G1", "G3", "G4", "G5", "S1", "S4"]
