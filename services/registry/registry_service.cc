@@ -584,23 +584,17 @@ grpc::ServerUnaryReactor* RegistryService::BatchGetPersons(
           return s;
         std::vector<v1::Person> found;
         std::vector<std::string> missing;
+        std::vector<v1::Unit> units;
         std::vector<std::string> names(r.names().begin(), r.names().end());
-        if (auto s = store_.BatchGet(names, r.allow_missing(), &found, &missing); !s.ok()) return s;
-        std::vector<std::string> unit_names;
+        if (auto s = store_.BatchGetPersons(names, r.allow_missing(), r.include_units(), &found,
+                                            &missing, &units);
+            !s.ok()) {
+          return s;
+        }
         for (const auto& p : found) {
           if (auto s = RequireReadUnitName(caller, p.unit()); !s.ok()) return s;
-          if (r.include_units() && !p.unit().empty() &&
-              std::find(unit_names.begin(), unit_names.end(), p.unit()) == unit_names.end()) {
-            unit_names.push_back(p.unit());
-          }
         }
-        if (!unit_names.empty()) {
-          std::vector<v1::Unit> units;
-          std::vector<std::string> gone;
-          if (auto s = store_.BatchGet(unit_names, /*allow_missing=*/true, &units, &gone); !s.ok())
-            return s;
-          for (auto& u : units) *response->add_units() = std::move(u);
-        }
+        for (auto& u : units) *response->add_units() = std::move(u);
         for (auto& p : found) *response->add_persons() = std::move(p);
         for (auto& m : missing) response->add_missing(m);
         return absl::OkStatus();

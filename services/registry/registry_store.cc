@@ -576,15 +576,49 @@ absl::Status RegistryStore::BatchGet(const std::vector<std::string>& names, bool
   found->clear();
   missing->clear();
   if (names.empty()) return absl::OkStatus();
+  auto tx = db_->Begin(TxMode::kRead);
+  if (!tx.ok()) return tx.status();
+  return BatchGetIn(**tx, names, allow_missing, found, missing);
+}
+
+absl::Status RegistryStore::BatchGetPersons(const std::vector<std::string>& names,
+                                            bool allow_missing, bool with_units,
+                                            std::vector<v1::Person>* found,
+                                            std::vector<std::string>* missing,
+                                            std::vector<v1::Unit>* units) {
+  found->clear();
+  missing->clear();
+  units->clear();
+  if (names.empty()) return absl::OkStatus();
+  auto tx = db_->Begin(TxMode::kRead);
+  if (!tx.ok()) return tx.status();
+  if (auto s = BatchGetIn(**tx, names, allow_missing, found, missing); !s.ok()) return s;
+  if (!with_units) return absl::OkStatus();
+  std::vector<std::string> unit_names;
+  for (const v1::Person& p : *found) {
+    if (!p.unit().empty() &&
+        std::find(unit_names.begin(), unit_names.end(), p.unit()) == unit_names.end()) {
+      unit_names.push_back(p.unit());
+    }
+  }
+  std::vector<std::string> gone;
+  return BatchGetIn(**tx, unit_names, /*allow_missing=*/true, units, &gone);
+}
+
+template <typename T>
+absl::Status RegistryStore::BatchGetIn(Transaction& tx, const std::vector<std::string>& names,
+                                       bool allow_missing, std::vector<T>* found,
+                                       std::vector<std::string>* missing) {
+  found->clear();
+  missing->clear();
+  if (names.empty()) return absl::OkStatus();
   std::set<std::string> distinct(names.begin(), names.end());
   std::vector<SqlParam> params;
   for (const std::string& name : distinct) params.push_back(SqlParam(name));
   std::vector<std::string> marks(params.size(), "?");
-  auto tx = db_->Begin(TxMode::kRead);
-  if (!tx.ok()) return tx.status();
-  auto rows = (*tx)->Query(absl::StrCat("SELECT name, resource FROM ", Table<T>::kTable,
-                                        " WHERE name IN (", absl::StrJoin(marks, ", "), ")"),
-                           params);
+  auto rows = tx.Query(absl::StrCat("SELECT name, resource FROM ", Table<T>::kTable,
+                                    " WHERE name IN (", absl::StrJoin(marks, ", "), ")"),
+                       params);
   if (!rows.ok()) return rows.status();
   std::map<std::string, T> by_name;
   for (const SqlRow& row : *rows) {

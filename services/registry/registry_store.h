@@ -128,6 +128,12 @@ class RegistryStore {
   template <typename T>
   absl::Status BatchGet(const std::vector<std::string>& names, bool allow_missing,
                         std::vector<T>* found, std::vector<std::string>* missing);
+  // BatchGet of persons and, with `with_units`, of the units they belong to (each once, those
+  // found), read in one transaction: a person is never shown beside a unit read before or after
+  // a change that the persons' read did not see.
+  absl::Status BatchGetPersons(const std::vector<std::string>& names, bool allow_missing,
+                               bool with_units, std::vector<v1::Person>* found,
+                               std::vector<std::string>* missing, std::vector<v1::Unit>* units);
 
   template <typename T>
   absl::StatusOr<T> Write(const WriteMeta& meta, const Change<T>& change);
@@ -171,6 +177,11 @@ class RegistryStore {
       const std::function<v1::ImportRecordsResponse(const ImportResult&)>& response_of);
 
  private:
+  template <typename T>
+  absl::Status BatchGetIn(platform::Transaction& tx, const std::vector<std::string>& names,
+                          bool allow_missing, std::vector<T>* found,
+                          std::vector<std::string>* missing);
+
   platform::Database* db_;
   platform::EventLog* events_;
 };
