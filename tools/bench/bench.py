@@ -15,6 +15,7 @@ import datetime
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -93,13 +94,38 @@ class Bench:
 
     def load_tool(self, scenario, **flags):
         """Runs dienhinh-bench-load and returns the JSON object it printed."""
+        timeout = flags.pop("timeout", self.args.duration * 4 + 600)
         command = [self.load_binary, scenario] + ["--%s=%s" % (k, v) for k, v in flags.items()]
-        done = subprocess.run(command, capture_output=True, text=True,
-                              timeout=self.args.duration * 4 + 600)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
         if done.returncode != 0:
             raise RuntimeError("dienhinh-bench-load %s failed (%d): %s"
                                % (scenario, done.returncode, done.stderr.strip()))
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # The tool's CPU during its load alone when it says (not parsing its requests file
+        # first); else its whole run.
+        result["client_cpu_s"] = result.get("cpu_s", after.ru_utime + after.ru_stime
+                                             - children.ru_utime - children.ru_stime)
+        return result
+
+    def cpu(self):
+        """{service: (pid, CPU seconds so far)} of the running services."""
+        return {name: (proc.pid, machine.process_cpu_seconds(proc.pid))
+                for name, proc in self.cluster.processes.items() if proc.poll() is None}
+
+    def cpu_per_op(self, before, operations, client_cpu_s=None):
+        """{who: µs of CPU per operation} since `before` (a cpu() reading), for each service
+        running then and still the same process now; "load tool" from its own rusage."""
+        out = {}
+        if operations:
+            for name, (pid, seconds) in self.cpu().items():
+                us = 1e6 * (seconds - before[name][1]) / operations
+                if name in before and before[name][0] == pid and us >= 1:  # idle ones left out
+                    out[name] = us
+            if client_cpu_s is not None:
+                out["load tool"] = 1e6 * client_cpu_s / operations
+        return out
 
     def token_file(self, role="admin"):
         path = os.path.join(self.work, role + ".token")
@@ -224,12 +250,14 @@ class Bench:
         registry = self.cluster.stub("registry", "dienhinh.registry.v1.registry_service",
                                      "RegistryServiceStub")
         loader = load_sample_data.Loader(registry, token, data, validate_only=False)
+        before = self.cpu()
         with contextlib.redirect_stdout(sys.stderr):  # the loader's progress; stdout is the table
             self.load_files(loader, data)
         # The import's changes are events that evaluation and reporting apply, one by one.
         events = self.metric("registry", "dienhinh_event_log_last_sequence")
         caught = self.wait_caught_up([("evaluation", "registry"), ("reporting", "registry")],
                                      timeout=1800)
+        self.results["import"]["cpu_us"] = self.cpu_per_op(before, self.results["import"]["rows"])
         self.results["import_catch_up"] = {
             "events": events,
             "evaluation_s": caught[("evaluation", "registry")],
@@ -243,8 +271,15 @@ class Bench:
         with EchoServer(self.build_dir, logs) as echo:
             # The baseline every ratio divides by: the better of two runs, so that a moment of
             # load from elsewhere does not flatter every ratio of the table.
-            runs = [self.load_tool("echo", target=echo.address, duration=d,
-                                   in_flight=self.args.in_flight) for _ in range(2)]
+            runs = []
+            for _ in range(2):
+                before = machine.process_cpu_seconds(echo.process.pid)
+                run = self.load_tool("echo", target=echo.address, duration=d,
+                                     in_flight=self.args.in_flight)
+                server = machine.process_cpu_seconds(echo.process.pid) - before
+                run["cpu_us"] = {"echo server": 1e6 * server / run["ok"],
+                                 "load tool": 1e6 * run["client_cpu_s"] / run["ok"]}
+                runs.append(run)
             self.results["echo"] = dict(max(runs, key=lambda run: run["rate"]),
                                         runs_rate=[run["rate"] for run in runs])
             self.results["echo_single"] = self.load_tool(
@@ -263,7 +298,10 @@ class Bench:
                 out.write("units/%s\n" % line.split(",", 1)[0])
         common = {"target": self.cluster.addresses["registry"], "token_file": self.token_file(),
                   "duration": "%ds" % self.args.duration, "in_flight": self.args.in_flight}
+        before = self.cpu()
         self.results["get_unit"] = self.load_tool("get-unit", names_file=names, **common)
+        self.results["get_unit"]["cpu_us"] = self.cpu_per_op(
+            before, self.results["get_unit"]["ok"], self.results["get_unit"]["client_cpu_s"])
         self.results["list_units"] = self.load_tool("list-units", page_size=50, **common)
 
     def create_submit(self, data):
@@ -277,6 +315,7 @@ class Bench:
         self.cluster.kill("evaluation", signal.SIGTERM)
         head_before = self.metric("intake", "dienhinh_event_log_last_sequence")
         acked = os.path.join(self.work, "acked-load.txt")
+        before = self.cpu()
         result = self.load_tool("create-submit", target=self.cluster.addresses["intake"],
                                 token_file=self.token_file(), requests_file=pool, acked_file=acked,
                                 duration="%ds" % self.args.duration, in_flight=self.args.in_flight)
@@ -284,8 +323,10 @@ class Bench:
         self.results["create_submit"] = result
         submitted = self.metric("intake", "dienhinh_event_log_last_sequence") - head_before
         self.wait_caught_up([("reporting", "intake")], timeout=1800)
+        result["cpu_us"] = self.cpu_per_op(before, result["ok"], result["client_cpu_s"])
         start = time.monotonic()
         self.cluster.restart("evaluation")
+        before = self.cpu()
         # Evaluated, not merely taken in: evaluation's consumer queues the submissions within a
         # second or two, and its worker then evaluates them; each evaluation is one
         # EvaluationRecorded event on evaluation's own log, so the backlog is done when that
@@ -299,6 +340,7 @@ class Bench:
             evaluation["rate"] = submitted / seconds if seconds else 0
         self.results["evaluation_throughput"] = evaluation
         self.wait_caught_up([("reporting", "evaluation")], timeout=1800)
+        evaluation["cpu_us"] = self.cpu_per_op(before, submitted)
         return acked
 
     def submit_lag(self, data, key, phase, rate):
@@ -454,21 +496,27 @@ class Bench:
         evaluation_head = self.metric("evaluation", "dienhinh_event_log_last_sequence")
         self.cluster.kill("evaluation", signal.SIGTERM)
         head_before = self.metric("intake", "dienhinh_event_log_last_sequence")
+        before = self.cpu()
         load = self.load_tool("create-submit", target=self.cluster.addresses["intake"],
                               token_file=self.token_file(), requests_file=pool,
                               acked_file=os.path.join(self.work, "acked-national.txt"),
-                              duration="7200s", in_flight=self.args.in_flight)
+                              duration="7200s", in_flight=self.args.in_flight, timeout=7800)
         submitted = self.metric("intake", "dienhinh_event_log_last_sequence") - head_before
         result = {"persons": len(chosen), "pool": available, "create_submit": load,
                   "submitted": submitted}
+        caught = self.wait_caught_up([("reporting", "intake")], timeout=1800)
+        load["cpu_us"] = self.cpu_per_op(before, load["ok"], load["client_cpu_s"])
         start = time.monotonic()
         self.cluster.restart("evaluation")
+        before = self.cpu()
         if self.wait_head_reaches("evaluation", evaluation_head + submitted, timeout=3600):
             seconds = time.monotonic() - start
             result["evaluation"] = {"nominations": submitted, "seconds": seconds,
                                     "rate": submitted / seconds if seconds else 0}
-        result["catch_up_s"] = {"%s<-%s" % k: v for k, v in self.wait_caught_up(
-            [("reporting", "intake"), ("reporting", "evaluation")], timeout=1800).items()}
+        caught.update(self.wait_caught_up([("reporting", "evaluation")], timeout=1800))
+        result["catch_up_s"] = {"%s<-%s" % k: v for k, v in caught.items()}
+        if "evaluation" in result:
+            result["evaluation"]["cpu_us"] = self.cpu_per_op(before, submitted)
         plan = nomination_pools.BENCH_PLANS["national"]
         summary = self.load_tool("summary", target=self.cluster.addresses["reporting"],
                                  token_file=self.token_file(), plan=plan,

@@ -63,6 +63,7 @@ def rows(r):
             n, " (the better of %d runs: %s calls/s)" % (len(runs), " and ".join(count(x) for x in runs))
             if len(runs) > 1 else ""),
         "%s calls/s (%s)" % (count(echo_rate), percentiles(echo["latency"])), "100 %")
+    cpu_row(add, "call", echo.get("cpu_us"))
     add("gRPC echo (bare), 1 in flight — the latency baseline",
         percentiles(r["echo_single"]["latency"]), "×1")
     rate_row("echo through the platform's ServiceHost (interceptor, metrics, call log), %d in flight" % n,
@@ -70,12 +71,14 @@ def rows(r):
     if "echo_platform_quiet" in r:
         rate_row("  the same without the per-call log line", "echo_platform_quiet")
     rate_row("registry GetUnit, %d in flight" % n, "get_unit", 0.8)
+    cpu_row(add, "call", r["get_unit"].get("cpu_us"))
     rate_row("registry ListUnits (pages of 50, paging on), %d in flight" % n, "list_units")
     cs = r["create_submit"]
     rate_row("intake create+submit pairs, durably committed, %d in flight (evaluation stopped)" % n,
              "create_submit", 0.5, unit="pairs/s")
     if cs["ok"] >= cs.get("pool", cs.get("available", 0)):
         add("", "(the phase used up its %s requests before its time)" % count(cs["ok"]))
+    cpu_row(add, "pair (reporting following intake's feed)", cs.get("cpu_us"))
 
     d = r.get("durability")
     if d:
@@ -95,6 +98,8 @@ def rows(r):
             % (count(ev["rate"]), ev["seconds"], projected),
             share(ev["rate"], echo_rate), "150,000 in ≤ 10 s",
             "met" if projected <= 10 else "missed: %.0f s, %.0f× too slow" % (projected, projected / 10))
+        cpu_row(add, "nomination (registry answering its facts, reporting following)",
+                ev.get("cpu_us"))
     else:
         add("evaluation of the submitted nominations", "did not catch up", "", "150,000 in ≤ 10 s", "MISSED")
 
@@ -107,6 +112,7 @@ def rows(r):
         "%s rows/s" % count(imp["rate"]), share(imp["rate"], echo_rate) + " (rows vs calls)",
         "≥ 100,000 rows/s",
         "met" if imp["rate"] >= 100000 else "missed: %.0f× short" % (100000 / imp["rate"]))
+    cpu_row(add, "row (evaluation and reporting applying its events)", imp.get("cpu_us"))
     for f in imp["files"]:
         add("  %s (%s rows)" % (f["file"], count(f["rows"])), "%s rows/s" % count(f["rate"]))
     cu = r.get("import_catch_up")
@@ -187,6 +193,7 @@ def national_rows(add, r, echo_rate, echo_p50):
            duration_us(cs["latency"]["p99_us"]),
            ", %d errors (%s)" % (cs["errors"], cs["first_error"]) if cs.get("errors") else ""),
         share(cs["rate"], echo_rate))
+    cpu_row(add, "pair", cs.get("cpu_us"), indent="    ")
     ev = n.get("evaluation")
     if ev:
         add("  evaluation restarted with all %s waiting, until the last is evaluated"
@@ -196,12 +203,22 @@ def national_rows(add, r, echo_rate, echo_p50):
             ("met" if ev["seconds"] <= 10 else "missed: %.0f× too slow" % (ev["seconds"] / 10))
             if ev["nominations"] >= 150000 else
             "not judged: %s nominations, not 150,000" % count(ev["nominations"]))
+        cpu_row(add, "nomination", ev.get("cpu_us"), indent="    ")
     else:
         add("  evaluation of the national nominations", "did not finish", "", "150,000 in ≤ 10 s",
             "MISSED")
     q = n["summary"]
     query_row(add, "  summary of that plan (%s nominations)" % count(q["nominations"]),
               q, echo_p50, 1.0 if q["nominations"] >= 150000 else 0.0)
+
+
+def cpu_row(add, per, cpu_us, indent="  "):
+    """Where the CPU went, per operation, by process (read from /proc and the load tool's
+    rusage): on two cores, what bounds a rate that the disk does not."""
+    if not cpu_us:
+        return
+    add("%sCPU per %s" % (indent, per),
+        ", ".join("%s %s µs" % (who, count(us)) for who, us in cpu_us.items()))
 
 
 def lag_rows(add, lag, echo_p50, with_target):

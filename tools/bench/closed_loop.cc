@@ -1,5 +1,7 @@
 #include "tools/bench/closed_loop.h"
 
+#include <sys/resource.h>
+
 #include <chrono>
 #include <thread>
 
@@ -9,6 +11,13 @@ namespace dienhinh::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+double ProcessCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
 
 // How deep operations may start each other on one thread's stack before the next start moves
 // to a thread of its own. gRPC normally calls back on its own threads, but a call that fails
@@ -22,6 +31,7 @@ class ClosedLoop {
       : options_(options), operation_(operation), latencies_(options.in_flight) {}
 
   ClosedLoopResult Run() {
+    const double cpu_before = ProcessCpuSeconds();
     start_ = Clock::now();
     deadline_ = start_ + absl::ToChronoNanoseconds(options_.duration);
     for (int slot = 0; slot < options_.in_flight; ++slot) Start(slot);
@@ -34,6 +44,7 @@ class ClosedLoop {
     }
     ClosedLoopResult result;
     result.seconds = std::chrono::duration<double>(last_end_ - start_).count();
+    result.cpu_seconds = ProcessCpuSeconds() - cpu_before;
     std::vector<int64_t> all;
     for (auto& slot : latencies_) all.insert(all.end(), slot.begin(), slot.end());
     result.ok = static_cast<int64_t>(all.size());
@@ -120,6 +131,7 @@ JsonObject ClosedLoopResult::ToJson() const {
   o.Add("ok", ok)
       .Add("errors", errors)
       .Add("seconds", seconds)
+      .Add("cpu_s", cpu_seconds)
       .Add("rate", rate())
       .Add("latency", latency)
       .Add("errors_by_code", errors_json)

@@ -44,12 +44,15 @@ struct ClosedLoopResult {
   int64_t errors = 0;
   // From the first start to the last operation's end (the tail after the duration included).
   double seconds = 0;
+  // The load tool's own CPU (user + system, every thread) over the same span: what the client
+  // side took of the machine, which on two cores the services did not have.
+  double cpu_seconds = 0;
   LatencySummary latency;  // of the operations that succeeded
   std::map<std::string, int64_t> errors_by_code;
   std::string first_error;
 
   double rate() const { return seconds > 0 ? static_cast<double>(ok) / seconds : 0; }
-  // ok, errors, seconds, rate, latency, errors by code, first error.
+  // ok, errors, seconds, cpu_s, rate, latency, errors by code, first error.
   JsonObject ToJson() const;
 };
 

@@ -70,3 +70,10 @@ def process_memory(pid):
                 key, kib = line.split()[:2]
                 values["hwm_mib" if key == "VmHWM:" else "rss_mib"] = int(kib) / 1024
     return values
+
+
+def process_cpu_seconds(pid):
+    """CPU seconds (user + system, every thread) a live process has used so far."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
