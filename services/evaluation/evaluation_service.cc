@@ -147,18 +147,11 @@ void EvaluationService::AddConsumers(const std::string& intake_address, const st
 }
 
 template <typename Request, typename Response>
-grpc::ServerUnaryReactor* EvaluationService::OnWorkers(grpc::CallbackServerContext* context,
-                                                       const Request* request, Response* response) {
+grpc::ServerUnaryReactor* EvaluationService::Serve(grpc::CallbackServerContext* context,
+                                                   const Request* request, Response* response,
+                                                   platform::WorkerPool& where) {
   return platform::ReplyAuthenticated(
-      context, runtime_->authenticator(), runtime_->workers(),
-      [this, request, response](const Caller& caller) { return Answer(caller, request, response); });
-}
-
-template <typename Request, typename Response>
-grpc::ServerUnaryReactor* EvaluationService::AsLookup(grpc::CallbackServerContext* context,
-                                                      const Request* request, Response* response) {
-  return platform::ReplyAuthenticated(
-      context, runtime_->authenticator(), runtime_->lookups(),
+      context, runtime_->authenticator(), where,
       [this, request, response](const Caller& caller) { return Answer(caller, request, response); });
 }
 
@@ -225,7 +218,7 @@ absl::StatusOr<v1::Evaluation> ReadEvaluation(platform::Database& db, const Call
 grpc::ServerUnaryReactor* EvaluationService::GetEvaluation(grpc::CallbackServerContext* context,
                                                            const v1::GetEvaluationRequest* request,
                                                            v1::Evaluation* response) {
-  return AsLookup(context, request, response);
+  return Serve(context, request, response, runtime_->lookups());
 }
 
 absl::Status EvaluationService::Answer(const Caller& caller, const v1::GetEvaluationRequest* request,
@@ -239,7 +232,7 @@ absl::Status EvaluationService::Answer(const Caller& caller, const v1::GetEvalua
 grpc::ServerUnaryReactor* EvaluationService::ListEvaluations(grpc::CallbackServerContext* context,
                                                              const v1::ListEvaluationsRequest* request,
                                                              v1::ListEvaluationsResponse* response) {
-  return OnWorkers(context, request, response);
+  return Serve(context, request, response, runtime_->workers());
 }
 
 absl::Status EvaluationService::Answer(const Caller& caller, const v1::ListEvaluationsRequest* request,
@@ -300,7 +293,7 @@ absl::Status EvaluationService::Answer(const Caller& caller, const v1::ListEvalu
 grpc::ServerUnaryReactor* EvaluationService::ExplainEvaluation(grpc::CallbackServerContext* context,
                                                                const v1::ExplainEvaluationRequest* request,
                                                                v1::ExplainEvaluationResponse* response) {
-  return OnWorkers(context, request, response);
+  return Serve(context, request, response, runtime_->workers());
 }
 
 absl::Status EvaluationService::Answer(const Caller& caller, const v1::ExplainEvaluationRequest* request,
@@ -344,7 +337,7 @@ absl::Status EvaluationService::Answer(const Caller& caller, const v1::ExplainEv
 grpc::ServerUnaryReactor* EvaluationService::ReevaluateNomination(grpc::CallbackServerContext* context,
                                                                   const v1::ReevaluateNominationRequest* request,
                                                                   v1::Evaluation* response) {
-  return OnWorkers(context, request, response);
+  return Serve(context, request, response, runtime_->workers());
 }
 
 absl::Status EvaluationService::Answer(const Caller& caller, const v1::ReevaluateNominationRequest* request,
@@ -387,7 +380,7 @@ absl::Status EvaluationService::Answer(const Caller& caller, const v1::Reevaluat
 grpc::ServerUnaryReactor* EvaluationService::ReviewAttestation(grpc::CallbackServerContext* context,
                                                                const v1::ReviewAttestationRequest* request,
                                                                v1::AttestationReview* response) {
-  return OnWorkers(context, request, response);
+  return Serve(context, request, response, runtime_->workers());
 }
 
 absl::Status EvaluationService::Answer(const Caller& caller, const v1::ReviewAttestationRequest* request,
@@ -485,7 +478,7 @@ absl::Status EvaluationService::Answer(const Caller& caller, const v1::ReviewAtt
 grpc::ServerUnaryReactor* EvaluationService::ListAttestationReviews(grpc::CallbackServerContext* context,
                                                                     const v1::ListAttestationReviewsRequest* request,
                                                                     v1::ListAttestationReviewsResponse* response) {
-  return OnWorkers(context, request, response);
+  return Serve(context, request, response, runtime_->workers());
 }
 
 absl::Status EvaluationService::Answer(const Caller& caller, const v1::ListAttestationReviewsRequest* request,
@@ -532,7 +525,7 @@ absl::Status EvaluationService::Answer(const Caller& caller, const v1::ListAttes
 grpc::ServerUnaryReactor* EvaluationService::RankBlock(grpc::CallbackServerContext* context,
                                                        const v1::RankBlockRequest* request,
                                                        v1::BlockRanking* response) {
-  return OnWorkers(context, request, response);
+  return Serve(context, request, response, runtime_->workers());
 }
 
 absl::Status EvaluationService::Answer(const Caller& caller, const v1::RankBlockRequest* request,
@@ -590,7 +583,7 @@ absl::Status EvaluationService::Answer(const Caller& caller, const v1::RankBlock
 grpc::ServerUnaryReactor* EvaluationService::CreateCouncilDecision(grpc::CallbackServerContext* context,
                                                                    const v1::CreateCouncilDecisionRequest* request,
                                                                    v1::CouncilDecision* response) {
-  return OnWorkers(context, request, response);
+  return Serve(context, request, response, runtime_->workers());
 }
 
 absl::Status EvaluationService::Answer(const Caller& caller, const v1::CreateCouncilDecisionRequest* request,
@@ -713,7 +706,7 @@ absl::StatusOr<v1::CouncilDecision> ReadDecision(Transaction& tx, const Caller& 
 grpc::ServerUnaryReactor* EvaluationService::GetCouncilDecision(grpc::CallbackServerContext* context,
                                                                 const v1::GetCouncilDecisionRequest* request,
                                                                 v1::CouncilDecision* response) {
-  return AsLookup(context, request, response);
+  return Serve(context, request, response, runtime_->lookups());
 }
 
 absl::Status EvaluationService::Answer(const Caller& caller, const v1::GetCouncilDecisionRequest* request,
@@ -729,7 +722,7 @@ absl::Status EvaluationService::Answer(const Caller& caller, const v1::GetCounci
 grpc::ServerUnaryReactor* EvaluationService::ListCouncilDecisions(grpc::CallbackServerContext* context,
                                                                   const v1::ListCouncilDecisionsRequest* request,
                                                                   v1::ListCouncilDecisionsResponse* response) {
-  return OnWorkers(context, request, response);
+  return Serve(context, request, response, runtime_->workers());
 }
 
 absl::Status EvaluationService::Answer(const Caller& caller, const v1::ListCouncilDecisionsRequest* request,
@@ -773,7 +766,7 @@ absl::Status EvaluationService::Answer(const Caller& caller, const v1::ListCounc
 grpc::ServerUnaryReactor* EvaluationService::RevokeCouncilDecision(grpc::CallbackServerContext* context,
                                                                    const v1::RevokeCouncilDecisionRequest* request,
                                                                    v1::CouncilDecision* response) {
-  return OnWorkers(context, request, response);
+  return Serve(context, request, response, runtime_->workers());
 }
 
 absl::Status EvaluationService::Answer(const Caller& caller, const v1::RevokeCouncilDecisionRequest* request,

@@ -80,16 +80,12 @@ class EvaluationService final : public v1::EvaluationService::CallbackService {
 
  private:
   // Authenticates on gRPC's callback thread, then runs Answer(caller, request, response) on
-  // the runtime's workers and replies with what it returns: every call but the plans' reads
-  // the database, and a commit waits for the disk.
+  // `where` and replies with what it returns: the runtime's workers for every call but the
+  // plans' (every one reads the database, and a commit waits for the disk), or for a read by key
+  // its lookups() (on gRPC's thread over SQLite).
   template <typename Request, typename Response>
-  grpc::ServerUnaryReactor* OnWorkers(grpc::CallbackServerContext* context, const Request* request,
-                                      Response* response);
-  // As OnWorkers, for a read by key: run where the runtime runs lookups (on gRPC's thread over
-  // SQLite, ServiceRuntime::lookups()).
-  template <typename Request, typename Response>
-  grpc::ServerUnaryReactor* AsLookup(grpc::CallbackServerContext* context, const Request* request,
-                                     Response* response);
+  grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, const Request* request,
+                                  Response* response, platform::WorkerPool& where);
   // The work of each RPC of the same request type.
   absl::Status Answer(const platform::Caller& caller, const v1::GetEvaluationRequest* request,
                       v1::Evaluation* response);
