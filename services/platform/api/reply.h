@@ -3,6 +3,8 @@
 // call to another service), `return ReplyAuthenticated(context, authenticator, workers,
 // [this, request, response](const Caller& caller) { return DoTheWork(...); });` which runs the
 // work on a WorkerPool thread and finishes the call from there (server/worker_pool.h says why).
+// A read by key passes the runtime's lookups() as `workers` instead: over SQLite that pool runs
+// the work on gRPC's own thread, where it costs less than the hop (ServiceRuntime::lookups).
 //
 // The work of the pooled forms runs after the handler has returned: it must capture by value
 // (the request and response pointers stay valid until the call is finished, the handler's

@@ -9,8 +9,8 @@
 // TryRun refuses a task once `max_queued` already wait for a thread: a service under more load
 // than it can serve answers RESOURCE_EXHAUSTED at once (api/reply.h) instead of queueing calls
 // without bound, each holding its memory and waiting longer than the last.
-// With `max_threads` 0 every task runs on the thread that submits it (the handlers inline, as
-// before the pool: for comparisons).
+// With `max_threads` 0 every task runs on the thread that submits it: the handlers inline, as
+// before the pool (ServiceRuntime::lookups() is such a pool over SQLite).
 #ifndef DIENHINH_SERVICES_PLATFORM_SERVER_WORKER_POOL_H_
 #define DIENHINH_SERVICES_PLATFORM_SERVER_WORKER_POOL_H_
 
