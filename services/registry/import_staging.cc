@@ -118,6 +118,11 @@ absl::Status ImportStaging::ForEach(Transaction& tx, const google::protobuf::Mes
   if (!pending_.empty()) return absl::FailedPreconditionError("staged rows not flushed");
   int64_t after = 0;
   while (true) {
+    if (cancelled_ && cancelled_()) {
+      return absl::CancelledError(
+          "the import was cancelled (the client went away, or the service is shutting down); "
+          "nothing was imported");
+    }
     auto rows = tx.Query(
         "SELECT line, name, item FROM import_staging WHERE session = ? AND line > ? "
         "ORDER BY line LIMIT ?",

@@ -15,6 +15,7 @@
 #define DIENHINH_SERVICES_REGISTRY_IMPORT_STAGING_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +45,12 @@ class ImportStaging final : public ImportRowSink, public ImportRowSource {
   // Deletes the session's rows (in a transaction of its own).
   absl::Status Drop();
 
+  // From now on ForEach ends CANCELLED, before reading the next batch back, once `cancelled`
+  // says so (the call was cancelled: the client went away, or the server's drain ran out of
+  // time). The store's transaction then rolls back: nothing of the file is applied, and a
+  // file of a million rows does not hold a draining service a minute past its deadline.
+  void StopWhen(std::function<bool()> cancelled) { cancelled_ = std::move(cancelled); }
+
   // Rows buffered before a write, and rows read back per query.
   static constexpr size_t kBatchRows = 2000;
 
@@ -61,6 +68,7 @@ class ImportStaging final : public ImportRowSink, public ImportRowSource {
   int64_t rows_ = 0;
   std::vector<PendingRow> pending_;  // in line order, not yet written
   size_t pending_bytes_ = 0;
+  std::function<bool()> cancelled_;
 };
 
 }  // namespace dienhinh::registry

@@ -1048,6 +1048,7 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportRecordsRequ
     auto staging = ImportStaging::Open(store_->database());
     if (!staging.ok()) return staging.status();
     staging_ = std::move(*staging);
+    staging_->StopWhen([this] { return context_->IsCancelled(); });
     parser_ = std::make_unique<ImportParser>(header_.kind(), header_.has_school_year() ? year : 0,
                                              staging_.get());
     return absl::OkStatus();

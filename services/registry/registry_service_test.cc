@@ -893,6 +893,36 @@ TEST_P(RegistryServiceTest, BlockMembershipIsOnePerUnitAndYear) {
   EXPECT_EQ(found.emulation_blocks(0).name(), "emulationBlocks/khoi-b");
 }
 
+// A cancelled import (the client went away, or a drain ran out of time and cancelled its
+// calls) stops before the next batch it reads back, CANCELLED, and its transaction applies
+// nothing: a file of a million rows does not hold a draining registry past its deadline.
+TEST_P(RegistryServiceTest, ACancelledImportStopsAtItsNextBatch) {
+  auto staging = ImportStaging::Open(database_.get());
+  ASSERT_TRUE(staging.ok()) << staging.status();
+  const int kRows = 2 * static_cast<int>(ImportStaging::kBatchRows) + 10;
+  for (int i = 0; i < kRows; ++i) {
+    auto values = std::make_unique<v1::Person>();
+    values->set_display_name(absl::StrCat("Nguyễn Văn ", i));
+    ASSERT_TRUE((*staging)->Add({i + 2, absl::StrCat("persons/CB", i), std::move(values)}).ok());
+  }
+  ASSERT_TRUE((*staging)->Flush().ok());
+  bool cancelled = false;
+  (*staging)->StopWhen([&cancelled] { return cancelled; });
+  int seen = 0;
+  absl::Status status = platform::RunInTransaction(
+      *database_, platform::TxMode::kWrite, [&](platform::Transaction& tx) {
+        seen = 0;
+        return (*staging)->ForEach(tx, v1::Person::default_instance(), [&](const ImportItem&) {
+          ++seen;
+          cancelled = true;  // the call is cancelled while the first batch is applied
+          return absl::OkStatus();
+        });
+      });
+  EXPECT_EQ(status.code(), absl::StatusCode::kCancelled) << status;
+  EXPECT_EQ(seen, static_cast<int>(ImportStaging::kBatchRows));
+  EXPECT_TRUE((*staging)->Drop().ok());
+}
+
 // Rows wait in the import_staging table while a file streams in, written and read back a
 // batch of ImportStaging::kBatchRows at a time; these files span several batches.
 TEST_P(RegistryServiceTest, AFileOfSeveralStagingBatchesIsStillWholeOrNothing) {
