@@ -109,6 +109,13 @@ class Bench:
                                              - children.ru_utime - children.ru_stime)
         return result
 
+    def loader(self, folder):
+        """tools/load_sample_data.py's Loader of the CSV files in `folder`, as the admin."""
+        registry = self.cluster.stub("registry", "dienhinh.registry.v1.registry_service",
+                                     "RegistryServiceStub")
+        token = open(self.token_file()).read().strip()
+        return load_sample_data.Loader(registry, token, folder, validate_only=False)
+
     def cpu(self):
         """{service: (pid, CPU seconds so far)} of the running services."""
         return {name: (proc.pid, machine.process_cpu_seconds(proc.pid))
@@ -120,8 +127,10 @@ class Bench:
         out = {}
         if operations:
             for name, (pid, seconds) in self.cpu().items():
+                if name not in before or before[name][0] != pid:
+                    continue  # started (or restarted) since
                 us = 1e6 * (seconds - before[name][1]) / operations
-                if name in before and before[name][0] == pid and us >= 1:  # idle ones left out
+                if us >= 1:  # idle ones left out
                     out[name] = us
             if client_cpu_s is not None:
                 out["load tool"] = 1e6 * client_cpu_s / operations
@@ -246,10 +255,7 @@ class Bench:
     def import_data(self, data):
         """Loads the set into the registry as tools/load_sample_data.py does, timing each
         ImportRecords stream."""
-        token = open(self.token_file()).read().strip()
-        registry = self.cluster.stub("registry", "dienhinh.registry.v1.registry_service",
-                                     "RegistryServiceStub")
-        loader = load_sample_data.Loader(registry, token, data, validate_only=False)
+        loader = self.loader(data)
         before = self.cpu()
         with contextlib.redirect_stdout(sys.stderr):  # the loader's progress; stdout is the table
             self.load_files(loader, data)
@@ -305,25 +311,35 @@ class Bench:
         self.results["list_units"] = self.load_tool("list-units", page_size=50, **common)
 
     def create_submit(self, data):
-        """Create+submit with evaluation stopped, so that intake's figure is intake's and
-        evaluation then works through the whole backlog alone: its own rate."""
+        """Create+submit, then evaluation's backlog (submit_then_evaluate) for the phase's time."""
         pool = os.path.join(self.work, "pool-load.jsonl")
         available = nomination_pools.write_pool(pool, data, "load",
                                                 POOL_PER_SECOND * self.args.duration,
                                                 with_generated=True)
+        acked = os.path.join(self.work, "acked-load.txt")
+        result, evaluation, _ = self.submit_then_evaluate(pool, acked,
+                                                          "%ds" % self.args.duration)
+        result["pool"] = available
+        self.results["create_submit"] = result
+        self.results["evaluation_throughput"] = evaluation
+        return acked
+
+    def submit_then_evaluate(self, pool, acked, duration, timeout=None):
+        """Create+submit of the pool's requests with evaluation stopped, so that intake's figure
+        is intake's; then evaluation restarted with all of them waiting and timed until the last
+        is evaluated: its own rate. Returns the load tool's result, the evaluation's and the
+        seconds reporting took to follow each feed; CPU per operation in the first two."""
         evaluation_head = self.metric("evaluation", "dienhinh_event_log_last_sequence")
         self.cluster.kill("evaluation", signal.SIGTERM)
         head_before = self.metric("intake", "dienhinh_event_log_last_sequence")
-        acked = os.path.join(self.work, "acked-load.txt")
         before = self.cpu()
-        result = self.load_tool("create-submit", target=self.cluster.addresses["intake"],
-                                token_file=self.token_file(), requests_file=pool, acked_file=acked,
-                                duration="%ds" % self.args.duration, in_flight=self.args.in_flight)
-        result["pool"] = available
-        self.results["create_submit"] = result
+        bound = {"timeout": timeout} if timeout else {}
+        load = self.load_tool("create-submit", target=self.cluster.addresses["intake"],
+                              token_file=self.token_file(), requests_file=pool, acked_file=acked,
+                              duration=duration, in_flight=self.args.in_flight, **bound)
         submitted = self.metric("intake", "dienhinh_event_log_last_sequence") - head_before
-        self.wait_caught_up([("reporting", "intake")], timeout=1800)
-        result["cpu_us"] = self.cpu_per_op(before, result["ok"], result["client_cpu_s"])
+        caught = self.wait_caught_up([("reporting", "intake")], timeout=1800)
+        load["cpu_us"] = self.cpu_per_op(before, load["ok"], load["client_cpu_s"])
         start = time.monotonic()
         self.cluster.restart("evaluation")
         before = self.cpu()
@@ -332,16 +348,15 @@ class Bench:
         # EvaluationRecorded event on evaluation's own log, so the backlog is done when that
         # log has grown by one event per submission. From the restart (process start to
         # SERVING included) to the last evaluation recorded.
-        done = self.wait_head_reaches("evaluation", evaluation_head + submitted, timeout=1800)
+        done = self.wait_head_reaches("evaluation", evaluation_head + submitted, timeout=3600)
         seconds = time.monotonic() - start
         evaluation = {"nominations": submitted}
         if done:
             evaluation["seconds"] = seconds
             evaluation["rate"] = submitted / seconds if seconds else 0
-        self.results["evaluation_throughput"] = evaluation
-        self.wait_caught_up([("reporting", "evaluation")], timeout=1800)
+        caught.update(self.wait_caught_up([("reporting", "evaluation")], timeout=1800))
         evaluation["cpu_us"] = self.cpu_per_op(before, submitted)
-        return acked
+        return load, evaluation, caught
 
     def submit_lag(self, data, key, phase, rate):
         pool = os.path.join(self.work, "pool-%s.jsonl" % phase)
@@ -423,10 +438,7 @@ class Bench:
         run's data (a district's units are the same at every scale), then the compliance list
         again: its cost follows the units the read model holds, which this makes national."""
         full = self.generated_data(1.0)
-        token = open(self.token_file()).read().strip()
-        registry = self.cluster.stub("registry", "dienhinh.registry.v1.registry_service",
-                                     "RegistryServiceStub")
-        loader = load_sample_data.Loader(registry, token, full, validate_only=False)
+        loader = self.loader(full)
         with contextlib.redirect_stdout(sys.stderr):
             loader.load_districts()
         with open(os.path.join(full, "units.csv"), encoding="utf-8") as f:
@@ -477,10 +489,7 @@ class Bench:
                 open(os.path.join(folder, "person_yearly_records.csv"), "w", encoding="utf-8") as out:
             out.write(f.readline())
             out.writelines(line for line in f if line.split(",", 1)[0] in codes)
-        token = open(self.token_file()).read().strip()
-        registry = self.cluster.stub("registry", "dienhinh.registry.v1.registry_service",
-                                     "RegistryServiceStub")
-        loader = load_sample_data.Loader(registry, token, folder, validate_only=False)
+        loader = self.loader(folder)
         head = self.metric("registry", "dienhinh_event_log_last_sequence")
         with contextlib.redirect_stdout(sys.stderr):
             for name, kind in (("persons.csv", load_sample_data.import_pb2.IMPORT_KIND_PERSONS),
@@ -493,30 +502,11 @@ class Bench:
 
         pool = os.path.join(self.work, "pool-national.jsonl")
         available = nomination_pools.write_pool(pool, folder, "national", wanted)
-        evaluation_head = self.metric("evaluation", "dienhinh_event_log_last_sequence")
-        self.cluster.kill("evaluation", signal.SIGTERM)
-        head_before = self.metric("intake", "dienhinh_event_log_last_sequence")
-        before = self.cpu()
-        load = self.load_tool("create-submit", target=self.cluster.addresses["intake"],
-                              token_file=self.token_file(), requests_file=pool,
-                              acked_file=os.path.join(self.work, "acked-national.txt"),
-                              duration="7200s", in_flight=self.args.in_flight, timeout=7800)
-        submitted = self.metric("intake", "dienhinh_event_log_last_sequence") - head_before
+        load, evaluation, caught = self.submit_then_evaluate(
+            pool, os.path.join(self.work, "acked-national.txt"), "7200s", timeout=7800)
         result = {"persons": len(chosen), "pool": available, "create_submit": load,
-                  "submitted": submitted}
-        caught = self.wait_caught_up([("reporting", "intake")], timeout=1800)
-        load["cpu_us"] = self.cpu_per_op(before, load["ok"], load["client_cpu_s"])
-        start = time.monotonic()
-        self.cluster.restart("evaluation")
-        before = self.cpu()
-        if self.wait_head_reaches("evaluation", evaluation_head + submitted, timeout=3600):
-            seconds = time.monotonic() - start
-            result["evaluation"] = {"nominations": submitted, "seconds": seconds,
-                                    "rate": submitted / seconds if seconds else 0}
-        caught.update(self.wait_caught_up([("reporting", "evaluation")], timeout=1800))
-        result["catch_up_s"] = {"%s<-%s" % k: v for k, v in caught.items()}
-        if "evaluation" in result:
-            result["evaluation"]["cpu_us"] = self.cpu_per_op(before, submitted)
+                  "submitted": evaluation["nominations"], "evaluation": evaluation,
+                  "catch_up_s": {"%s<-%s" % k: v for k, v in caught.items()}}
         plan = nomination_pools.BENCH_PLANS["national"]
         summary = self.load_tool("summary", target=self.cluster.addresses["reporting"],
                                  token_file=self.token_file(), plan=plan,

@@ -194,8 +194,8 @@ def national_rows(add, r, echo_rate, echo_p50):
            ", %d errors (%s)" % (cs["errors"], cs["first_error"]) if cs.get("errors") else ""),
         share(cs["rate"], echo_rate))
     cpu_row(add, "pair", cs.get("cpu_us"), indent="    ")
-    ev = n.get("evaluation")
-    if ev:
+    ev = n["evaluation"]
+    if ev.get("seconds") is not None:
         add("  evaluation restarted with all %s waiting, until the last is evaluated"
             % count(ev["nominations"]),
             "%.1f s (%s nominations/s, restart included)" % (ev["seconds"], count(ev["rate"])),

@@ -25,7 +25,6 @@ namespace {
 // Debian's Abseil has its own string_view type; the interface uses std::string_view.
 absl::string_view AsAbsl(std::string_view text) { return {text.data(), text.size()}; }
 
-
 // How long a connection waits for a lock another process holds before giving up (SQLITE_BUSY).
 constexpr int kBusyTimeoutMs = 5000;
 // Services use a few dozen distinct statements; past this, new ones are prepared per call so
