@@ -573,9 +573,6 @@ absl::StatusOr<T> RegistryStore::Get(const std::string& name) {
 template <typename T>
 absl::Status RegistryStore::BatchGet(const std::vector<std::string>& names, bool allow_missing,
                                      std::vector<T>* found, std::vector<std::string>* missing) {
-  found->clear();
-  missing->clear();
-  if (names.empty()) return absl::OkStatus();
   auto tx = db_->Begin(TxMode::kRead);
   if (!tx.ok()) return tx.status();
   return BatchGetIn(**tx, names, allow_missing, found, missing);
@@ -586,10 +583,7 @@ absl::Status RegistryStore::BatchGetPersons(const std::vector<std::string>& name
                                             std::vector<v1::Person>* found,
                                             std::vector<std::string>* missing,
                                             std::vector<v1::Unit>* units) {
-  found->clear();
-  missing->clear();
   units->clear();
-  if (names.empty()) return absl::OkStatus();
   auto tx = db_->Begin(TxMode::kRead);
   if (!tx.ok()) return tx.status();
   if (auto s = BatchGetIn(**tx, names, allow_missing, found, missing); !s.ok()) return s;
