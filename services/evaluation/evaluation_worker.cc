@@ -1,6 +1,7 @@
 #include "services/evaluation/evaluation_worker.h"
 
 #include <algorithm>
+#include <future>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -20,11 +21,15 @@ struct EvaluationWorker::Work {
   intake::v1::Nomination nomination;
   std::string nomination_bytes;  // as stored when read: recording checks it is still the same
   const v1::Plan* plan = nullptr;
-  EvaluationFacts facts;     // the registry's part; reviews and dependencies are read when recording
+  EvaluationFacts facts;     // the registry's part, then reviews and dependencies (ReadOwnFacts)
   FactRequest requested;     // every registry name asked for (found or not)
+  // The engine's verdict, worked out before the write transaction from a read snapshot; the
+  // transaction uses it if the reviews and dependencies it reads are still the ones it was
+  // made from, and evaluates again otherwise (or when there is none).
+  std::optional<absl::StatusOr<v1::Evaluation>> prepared;
   int64_t registry_changes = 0;
   absl::Status failed;       // set when its facts could not be gathered
-  absl::Status outcome;      // how recording it went (RunOnce)
+  absl::Status outcome;      // how gathering, then recording, went (Settle)
 };
 
 namespace {
@@ -124,8 +129,28 @@ void EvaluationWorker::Loop() {
       if (stopping_) return;
       woken_ = false;
     }
-    // Keep going while there is a full batch; otherwise wait for the next wake or poll.
-    while (RunOnce() >= options_.batch_size) {
+    std::vector<Work> current = Take({});
+    if (current.empty()) continue;
+    Prepare(current);
+    // While there are full batches, the next one is taken, gathered and evaluated on a second
+    // thread while this one records the current one, so the registry's answers and the criteria
+    // run beside the single writer instead of before it. The next batch leaves out the current
+    // one's nominations: they are still queued until recorded.
+    while (true) {
+      std::future<std::vector<Work>> next;
+      if (current.size() >= static_cast<size_t>(options_.batch_size)) {
+        std::set<std::string> taken;
+        for (const Work& w : current) taken.insert(w.entry.nomination);
+        next = std::async(std::launch::async, [this, taken = std::move(taken)] {
+          std::vector<Work> work = Take(taken);
+          Prepare(work);
+          return work;
+        });
+      }
+      Settle(current);
+      if (!next.valid()) break;
+      current = next.get();
+      if (current.empty()) break;
       absl::MutexLock lock(&mutex_);
       if (stopping_) return;
     }
@@ -165,6 +190,36 @@ void LogRecorded(const v1::Evaluation& recorded) {
 
 }  // namespace
 
+absl::StatusOr<EvaluationWorker::OwnFacts> EvaluationWorker::ReadOwnFacts(Transaction& tx, Work& work) {
+  OwnFacts out;
+  // What is read here is replaced whole on each read, so a batch recorded again one by one, or
+  // an item prepared from a snapshot and then recorded, reads it afresh.
+  EvaluationFacts& facts = work.facts;
+  auto reviews = LatestReviews(tx, work.nomination.name());
+  if (!reviews.ok()) return reviews.status();
+  // Reviews are never changed once made, so their names say whether they are the same ones.
+  auto same_review = [](const auto& a, const auto& b) { return a.first == b.first && a.second.name() == b.second.name(); };
+  out.changed = !std::equal(reviews->begin(), reviews->end(), facts.reviews.begin(), facts.reviews.end(), same_review);
+  facts.reviews = std::move(*reviews);
+  std::map<std::string, DependencyState> dependencies;
+  out.reads = work.requested.RegistryNames();
+  std::set<int> categories = DependencyCategories(*work.plan);
+  for (const std::string& unit : FactsNeeded(*work.plan, work.nomination, facts).dependency_units) {
+    out.reads.insert(DependencyReadKey(work.plan->name(), unit));
+    auto dependency = FindDependency(tx, work.plan->name(), unit, categories);
+    if (!dependency.ok()) return dependency.status();
+    if (*dependency) dependencies[unit] = **dependency;
+  }
+  auto same_dependency = [](const auto& a, const auto& b) {
+    return a.first == b.first && a.second.nomination == b.second.nomination &&
+           a.second.evaluation == b.second.evaluation && a.second.verdict == b.second.verdict;
+  };
+  out.changed = out.changed || !std::equal(dependencies.begin(), dependencies.end(), facts.dependencies.begin(),
+                                           facts.dependencies.end(), same_dependency);
+  facts.dependencies = std::move(dependencies);
+  return out;
+}
+
 absl::Status EvaluationWorker::RecordIn(Transaction& tx, Work& work, bool force, const Within& within,
                                         Recorded& out) {
   out = Recorded();
@@ -183,23 +238,14 @@ absl::Status EvaluationWorker::RecordIn(Transaction& tx, Work& work, bool force,
     }
     return FinishEntry(tx, work.entry.nomination, work.entry.generation).status();
   }
-  // The gathered facts are completed in place (no copy of every record per nomination); what is
-  // read here is replaced whole on each attempt, so a batch recorded again one by one reads it
-  // afresh.
-  EvaluationFacts& facts = work.facts;
-  auto reviews = LatestReviews(tx, work.nomination.name());
-  if (!reviews.ok()) return reviews.status();
-  facts.reviews = std::move(*reviews);
-  facts.dependencies.clear();
-  std::set<std::string> reads = work.requested.RegistryNames();
-  std::set<int> categories = DependencyCategories(*work.plan);
-  for (const std::string& unit : FactsNeeded(*work.plan, work.nomination, facts).dependency_units) {
-    reads.insert(DependencyReadKey(work.plan->name(), unit));
-    auto dependency = FindDependency(tx, work.plan->name(), unit, categories);
-    if (!dependency.ok()) return dependency.status();
-    if (*dependency) facts.dependencies[unit] = **dependency;
-  }
-  auto evaluation = Evaluate(*work.plan, work.nomination, facts);
+  auto own = ReadOwnFacts(tx, work);
+  if (!own.ok()) return own.status();
+  const std::set<std::string>& reads = own->reads;
+  absl::StatusOr<v1::Evaluation> evaluation = work.prepared && !own->changed
+                                                  ? std::move(*work.prepared)
+                                                  : Evaluate(*work.plan, work.nomination, work.facts);
+  // Used up either way: recorded again (a batch retried one by one), it is evaluated afresh.
+  work.prepared.reset();
   if (!evaluation.ok()) {
     // A nomination the plan cannot judge (another plan's category, no school year): nothing
     // will change that but a new nomination event, which queues it again.
@@ -215,8 +261,8 @@ absl::Status EvaluationWorker::RecordIn(Transaction& tx, Work& work, bool force,
     std::vector<BlockStanding> standings;
     if (IsCollective(work.nomination)) {
       for (int year : NominationYears(work.nomination)) {
-        auto record = facts.unit_records.find(UnitRecordName(work.nomination.nominee(), year));
-        if (record == facts.unit_records.end() || !record->second.has_block_standing()) continue;
+        auto record = work.facts.unit_records.find(UnitRecordName(work.nomination.nominee(), year));
+        if (record == work.facts.unit_records.end() || !record->second.has_block_standing()) continue;
         const auto& s = record->second.block_standing();
         if (s.group().empty()) continue;
         standings.push_back({year, s.group(), s.rank(), s.group_size()});
@@ -331,48 +377,65 @@ void EvaluationWorker::RecordBatch(const std::vector<Work*>& batch) {
   }
 }
 
-int EvaluationWorker::RunOnce() {
+std::vector<EvaluationWorker::Work> EvaluationWorker::Take(const std::set<std::string>& skip) {
   std::vector<Work> work;
-  {
-    auto tx = db_->Begin(TxMode::kRead);
-    if (!tx.ok()) {
-      platform::LogWarning("evaluation queue unreadable", {{"error", tx.status().ToString()}});
-      return 0;
-    }
-    auto entries = DueEntries(**tx, absl::ToUnixMicros(absl::Now()), options_.batch_size);
-    auto changes = RegistryChanges(**tx);
-    if (!entries.ok() || !changes.ok()) {
-      platform::LogWarning("evaluation queue unreadable",
-                           {{"error", (!entries.ok() ? entries.status() : changes.status()).ToString()}});
-      return 0;
-    }
-    for (QueueEntry& entry : *entries) {
-      Work w;
-      w.entry = std::move(entry);
-      w.registry_changes = *changes;
-      auto nomination = GetNominationBytes(**tx, w.entry.nomination);
-      if (!nomination.ok()) {
-        w.failed = nomination.status();
-      } else if (!*nomination) {
-        w.failed = absl::NotFoundError(absl::StrCat(w.entry.nomination, " is not known"));
-      } else if (!w.nomination.ParseFromString(**nomination)) {
-        w.failed = absl::DataLossError("a stored nomination does not parse");
-      } else {
-        w.nomination_bytes = std::move(**nomination);
-        w.plan = plans_->Find(w.nomination.plan());
-        if (w.plan == nullptr) {
-          // Kept and retried, not dropped: adding the plan file (and restarting) makes it evaluable.
-          w.failed = absl::UnavailableError(absl::StrCat(w.nomination.plan(), " is not a plan of this service"));
-        }
-      }
-      work.push_back(std::move(w));
-    }
+  auto tx = db_->Begin(TxMode::kRead);
+  if (!tx.ok()) {
+    platform::LogWarning("evaluation queue unreadable", {{"error", tx.status().ToString()}});
+    return work;
   }
-  if (work.empty()) return 0;
+  auto entries =
+      DueEntries(**tx, absl::ToUnixMicros(absl::Now()), options_.batch_size + static_cast<int>(skip.size()));
+  auto changes = RegistryChanges(**tx);
+  if (!entries.ok() || !changes.ok()) {
+    platform::LogWarning("evaluation queue unreadable",
+                         {{"error", (!entries.ok() ? entries.status() : changes.status()).ToString()}});
+    return work;
+  }
+  for (QueueEntry& entry : *entries) {
+    if (skip.count(entry.nomination) > 0) continue;
+    if (work.size() >= static_cast<size_t>(options_.batch_size)) break;
+    Work w;
+    w.entry = std::move(entry);
+    w.registry_changes = *changes;
+    auto nomination = GetNominationBytes(**tx, w.entry.nomination);
+    if (!nomination.ok()) {
+      w.failed = nomination.status();
+    } else if (!*nomination) {
+      w.failed = absl::NotFoundError(absl::StrCat(w.entry.nomination, " is not known"));
+    } else if (!w.nomination.ParseFromString(**nomination)) {
+      w.failed = absl::DataLossError("a stored nomination does not parse");
+    } else {
+      w.nomination_bytes = std::move(**nomination);
+      w.plan = plans_->Find(w.nomination.plan());
+      if (w.plan == nullptr) {
+        // Kept and retried, not dropped: adding the plan file (and restarting) makes it evaluable.
+        w.failed = absl::UnavailableError(absl::StrCat(w.nomination.plan(), " is not a plan of this service"));
+      }
+    }
+    work.push_back(std::move(w));
+  }
+  return work;
+}
+
+void EvaluationWorker::Prepare(std::vector<Work>& work) {
   absl::Status gathered = Gather(work);
+  for (Work& w : work) w.outcome = w.failed.ok() ? gathered : w.failed;
+  if (!gathered.ok()) return;
+  // Evaluated from a read snapshot, so the write transaction that records them has only to
+  // check and store. Without a snapshot they are evaluated there instead.
+  auto tx = db_->Begin(TxMode::kRead);
+  if (!tx.ok()) return;
+  for (Work& w : work) {
+    if (!w.outcome.ok() || w.nomination.state() != intake::v1::Nomination::STATE_SUBMITTED) continue;
+    if (!ReadOwnFacts(**tx, w).ok()) continue;
+    w.prepared = Evaluate(*w.plan, w.nomination, w.facts);
+  }
+}
+
+void EvaluationWorker::Settle(std::vector<Work>& work) {
   std::vector<Work*> ready;
   for (Work& w : work) {
-    w.outcome = w.failed.ok() ? gathered : w.failed;
     if (w.outcome.ok()) ready.push_back(&w);
   }
   RecordBatch(ready);
@@ -393,6 +456,13 @@ int EvaluationWorker::RunOnce() {
          {"attempts", static_cast<int64_t>(w.entry.attempts)},
          {"queue", handled.ok() ? std::string("updated") : handled.ToString()}});
   }
+}
+
+int EvaluationWorker::RunOnce() {
+  std::vector<Work> work = Take({});
+  if (work.empty()) return 0;
+  Prepare(work);
+  Settle(work);
   return static_cast<int>(work.size());
 }
 

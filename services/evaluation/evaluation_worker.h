@@ -1,11 +1,13 @@
 // Evaluates the nominations waiting in the queue, in batches, in the background: gathers their
 // facts from the registry (one round of BatchGet calls for the whole batch, a second for what the
-// first revealed: the units individuals worked in or headed), then, for each nomination, reads its
-// reviews and dependencies, runs the engine and records a new version when the input digest
-// differs from the latest one's, with its EvaluationRecorded event. The batch's nominations are
-// recorded together in one transaction (one commit, one fsync; closed early after
-// record_batch_time so the writer is not held long); if that transaction fails, each nomination
+// first revealed: the units individuals worked in or headed), reads their reviews and
+// dependencies from a read snapshot and runs the engine; then, in one write transaction for the
+// batch, reads the reviews and dependencies again (evaluating again only if they changed) and
+// records a new version when the input digest differs from the latest one's, with its
+// EvaluationRecorded event. One commit, one fsync per batch, closed early after
+// record_batch_time so the writer is not held long; if that transaction fails, each nomination
 // is recorded again in a transaction of its own, so one failure is put off or dropped alone.
+// While a full batch is recorded, the next is gathered and evaluated on a second thread.
 // A new version of a collective's evaluation queues the leaders whose L4 waits on it, so they
 // follow without anyone asking.
 //
@@ -19,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -66,8 +69,8 @@ class EvaluationWorker {
   absl::StatusOr<v1::Evaluation> EvaluateNow(const std::string& nomination, const v1::EvaluationTrigger& trigger,
                                              const Within& within);
 
-  // Processes the entries due now, once (the background thread's step; tests call it directly).
-  // Returns how many entries it took up.
+  // Processes one batch of the entries due now, without the second thread (tests call it
+  // directly). Returns how many entries it took up.
   int RunOnce();
 
  private:
@@ -83,8 +86,23 @@ class EvaluationWorker {
     }
   };
 
+  // What ReadOwnFacts found.
+  struct OwnFacts {
+    std::set<std::string> reads;  // every resource the evaluation reads, for its record
+    bool changed = false;         // reviews or dependencies differ from those in the item's facts
+  };
+
+  // Up to batch_size entries due now, other than `skip`, with their nominations.
+  std::vector<Work> Take(const std::set<std::string>& skip);
+  // Gathers the items' registry facts and evaluates them from a read snapshot.
+  void Prepare(std::vector<Work>& work);
+  // Records the prepared items, and puts off or drops those that failed.
+  void Settle(std::vector<Work>& work);
   // Gathers the registry facts of every work item, in rounds of batched calls.
   absl::Status Gather(std::vector<Work>& work);
+  // Reads the facts kept here (the latest reviews, the dependencies L4 needs) into the item's
+  // facts.
+  absl::StatusOr<OwnFacts> ReadOwnFacts(Transaction& tx, Work& work);
   // Evaluates and records one item inside `tx`.
   absl::Status RecordIn(Transaction& tx, Work& work, bool force, const Within& within, Recorded& out);
   // Evaluates and records one item in one transaction; the recorded version, if any.

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -80,11 +81,13 @@ class FailingCommit final : public Transaction {
   bool fail_;
 };
 
-// Counts write transactions, and can make the next commit of one fail.
+// Counts write transactions, and can make the next commit of one fail or run something just
+// before the next one begins.
 class CountingDatabase final : public platform::Database {
  public:
   explicit CountingDatabase(platform::Database* inner) : inner_(inner) {}
   absl::StatusOr<std::unique_ptr<Transaction>> Begin(TxMode mode) override {
+    if (mode == TxMode::kWrite && before_next_write) std::exchange(before_next_write, nullptr)();
     auto tx = inner_->Begin(mode);
     if (!tx.ok() || mode != TxMode::kWrite) return tx;
     ++writes;
@@ -94,6 +97,7 @@ class CountingDatabase final : public platform::Database {
 
   std::atomic<int> writes{0};
   std::atomic<bool> fail_next_commit{false};
+  std::function<void()> before_next_write;  // set only while the worker is not running
 
  private:
   platform::Database* inner_;
@@ -164,6 +168,24 @@ class EvaluationWorkerTest : public ::testing::TestWithParam<Backend> {
     }
     absl::Status s = RunInTransaction(*database_.db, TxMode::kWrite,
                                       [&](Transaction& tx) { return ApplyIntakeEvent(tx, event); });
+    ASSERT_TRUE(s.ok()) << s;
+  }
+
+  // A review of one attestation, queueing the nomination as ReviewAttestation does.
+  void Review(int i, const std::string& criterion, v1::AttestationReview::Decision decision) {
+    v1::AttestationReview review;
+    review.set_name(absl::StrCat(NominationOf(i), "/attestationReviews/", criterion));
+    review.set_nomination(NominationOf(i));
+    review.set_criterion_id(criterion);
+    review.set_decision(decision);
+    review.mutable_create_time()->set_seconds(1700000000);
+    v1::EvaluationTrigger trigger;
+    trigger.set_kind(v1::EvaluationTrigger::KIND_ATTESTATION_REVIEWED);
+    trigger.set_resource(review.name());
+    absl::Status s = RunInTransaction(*database_.db, TxMode::kWrite, [&](Transaction& tx) -> absl::Status {
+      if (absl::Status inserted = InsertReview(tx, review); !inserted.ok()) return inserted;
+      return Enqueue(tx, NominationOf(i), trigger);
+    });
     ASSERT_TRUE(s.ok()) << s;
   }
 
@@ -317,6 +339,57 @@ TEST_P(EvaluationWorkerTest, ABatchWhoseCommitFailsIsRecordedOneByOne) {
   auto events = RecordedEvents();
   EXPECT_EQ(events.size(), static_cast<size_t>(kSchools));
   for (const auto& [nomination, times] : events) EXPECT_EQ(times, 1) << nomination;
+}
+
+// The batch is evaluated from a snapshot before its write transaction; a review made in
+// between is read again there and the nomination evaluated again with it, so the version
+// recorded already holds the review and the run it queued makes no second one.
+TEST_P(EvaluationWorkerTest, AReviewMadeAfterTheBatchWasEvaluatedIsInItsVersion) {
+  constexpr int kSchools = 3;
+  for (int i = 0; i < kSchools; ++i) {
+    PutGoodSchool(i);
+    Submit(MakeNomination(i));
+  }
+  db_->before_next_write = [&] { Review(1, "G1", v1::AttestationReview::DECISION_REJECTED); };
+  EXPECT_EQ(worker_->RunOnce(), kSchools);
+  EXPECT_EQ(Queued(), 1u) << "the review queued its nomination again";
+  auto reviewed = Latest(1);
+  ASSERT_TRUE(reviewed.has_value());
+  EXPECT_EQ(reviewed->version(), 1);
+
+  EXPECT_EQ(worker_->RunOnce(), 1);
+  EXPECT_EQ(Queued(), 0u);
+  EXPECT_EQ(Latest(1)->version(), 1) << "the first version was made without the review";
+  EXPECT_EQ(Latest(1)->input_digest(), reviewed->input_digest());
+  for (int i : {0, 2}) EXPECT_EQ(Latest(i)->version(), 1) << i;
+}
+
+// In the background the next batch is taken and evaluated while the current one is recorded:
+// every nomination of a backlog many batches long is recorded once, none twice or left behind.
+TEST_P(EvaluationWorkerTest, ABacklogOfManyBatchesIsRecordedOnceEach) {
+  EvaluationWorker::Options options;
+  options.batch_size = 4;
+  options.poll_interval = absl::Milliseconds(10);
+  worker_ = std::make_unique<EvaluationWorker>(db_.get(), log_.get(), plans_.get(), &registry_, options);
+  constexpr int kSchools = 23;
+  for (int i = 0; i < kSchools; ++i) {
+    PutGoodSchool(i);
+    Submit(MakeNomination(i));
+  }
+  worker_->Start();
+  absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (Queued() > 0 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(20));
+  worker_->Stop();
+  EXPECT_EQ(Queued(), 0u);
+  EXPECT_EQ(registry_.fetches, (kSchools + 3) / 4) << "one fetch per batch; none taken twice";
+  auto events = RecordedEvents();
+  EXPECT_EQ(events.size(), static_cast<size_t>(kSchools));
+  for (const auto& [nomination, times] : events) EXPECT_EQ(times, 1) << nomination;
+  for (int i = 0; i < kSchools; ++i) {
+    auto latest = Latest(i);
+    ASSERT_TRUE(latest.has_value()) << i;
+    EXPECT_EQ(latest->version(), 1) << i;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, EvaluationWorkerTest,
