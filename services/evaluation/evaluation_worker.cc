@@ -379,6 +379,7 @@ void EvaluationWorker::RecordBatch(const std::vector<Work*>& batch) {
 
 std::vector<EvaluationWorker::Work> EvaluationWorker::Take(const std::set<std::string>& skip) {
   std::vector<Work> work;
+  work.reserve(options_.batch_size);  // a Work is large: moved on every growth
   auto tx = db_->Begin(TxMode::kRead);
   if (!tx.ok()) {
     platform::LogWarning("evaluation queue unreadable", {{"error", tx.status().ToString()}});
