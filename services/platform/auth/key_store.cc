@@ -201,11 +201,16 @@ absl::StatusOr<RsaKey> LoadRs256PublicKey(const std::string& path) {
 
 absl::StatusOr<JwtKeySet> LoadJwtKeySet(const std::string& data_dir,
                                         const std::vector<std::string>& rs256_keys) {
+  if (data_dir.empty()) return JwtKeySetOf(nullptr, rs256_keys);
+  absl::StatusOr<Hs256Key> hs256 = LoadOrCreateHs256Key(data_dir);
+  if (!hs256.ok()) return hs256.status();
+  return JwtKeySetOf(&*hs256, rs256_keys);
+}
+
+absl::StatusOr<JwtKeySet> JwtKeySetOf(const Hs256Key* hs256, const std::vector<std::string>& rs256_keys) {
   JwtKeySet keys;
-  if (!data_dir.empty()) {
-    absl::StatusOr<Hs256Key> hs256 = LoadOrCreateHs256Key(data_dir);
-    if (!hs256.ok()) return hs256.status();
-    if (absl::Status s = keys.AddHs256(hs256->kid, std::move(hs256->secret)); !s.ok()) return s;
+  if (hs256 != nullptr) {
+    if (absl::Status s = keys.AddHs256(hs256->kid, hs256->secret); !s.ok()) return s;
   }
   for (const std::string& spec : rs256_keys) {
     std::string kid;
@@ -231,6 +236,12 @@ absl::StatusOr<JwtKeySet> LoadJwtKeySet(const std::string& data_dir,
 
 absl::StatusOr<std::string> MintTokenWithDataDirKey(const std::string& data_dir,
                                                     const TokenRequest& request, absl::Time now) {
+  absl::StatusOr<Hs256Key> key = LoadOrCreateHs256Key(data_dir);
+  if (!key.ok()) return key.status();
+  return MintTokenWithKey(*key, request, now);
+}
+
+absl::StatusOr<std::string> MintTokenWithKey(const Hs256Key& key, const TokenRequest& request, absl::Time now) {
   if (request.subject.empty()) return absl::InvalidArgumentError("a token needs a subject");
   if (request.role == Role::kUnitOfficer && request.unit.empty()) {
     return absl::InvalidArgumentError("a unit officer token needs a unit");
@@ -238,8 +249,6 @@ absl::StatusOr<std::string> MintTokenWithDataDirKey(const std::string& data_dir,
   if (request.lifetime <= absl::ZeroDuration() || request.lifetime == absl::InfiniteDuration()) {
     return absl::InvalidArgumentError("a token lifetime must be positive and finite");
   }
-  absl::StatusOr<Hs256Key> key = LoadOrCreateHs256Key(data_dir);
-  if (!key.ok()) return key.status();
 
   JwtClaims claims;
   claims.subject = request.subject;
@@ -249,7 +258,7 @@ absl::StatusOr<std::string> MintTokenWithDataDirKey(const std::string& data_dir,
   claims.issuer = request.issuer;
   claims.issued_at = now;
   claims.expires_at = now + request.lifetime;
-  return MintToken(claims, SigningKey::Hs256(key->kid, std::move(key->secret)));
+  return MintToken(claims, SigningKey::Hs256(key.kid, key.secret));
 }
 
 }  // namespace dienhinh::platform

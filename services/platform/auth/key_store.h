@@ -45,6 +45,9 @@ absl::StatusOr<RsaKey> LoadRs256PublicKey(const std::string& path);
 // its extension).
 absl::StatusOr<JwtKeySet> LoadJwtKeySet(const std::string& data_dir,
                                         const std::vector<std::string>& rs256_keys);
+// The same, with the HS256 key already loaded (null for none), so that a service verifies,
+// mints its own token and signs page tokens with one reading of the key file.
+absl::StatusOr<JwtKeySet> JwtKeySetOf(const Hs256Key* hs256, const std::vector<std::string>& rs256_keys);
 
 struct TokenRequest {
   Role role = Role::kViewer;
@@ -59,6 +62,9 @@ struct TokenRequest {
 absl::StatusOr<std::string> MintTokenWithDataDirKey(const std::string& data_dir,
                                                     const TokenRequest& request,
                                                     absl::Time now = absl::Now());
+// A token signed with `key`, issued at `now`.
+absl::StatusOr<std::string> MintTokenWithKey(const Hs256Key& key, const TokenRequest& request,
+                                             absl::Time now = absl::Now());
 
 }  // namespace dienhinh::platform
 

@@ -1,5 +1,7 @@
 #include "services/platform/runtime/service_runtime.h"
 
+#include <optional>
+
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "services/platform/api/api_schema.h"
@@ -60,21 +62,27 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(RuntimeOp
                                                       " schema: ", migrated.message()));
   }
 
-  auto keys = LoadJwtKeySet(o.data_dir, o.rs256_public_keys);
+  // The site's HS256 key, read once: the service verifies with it, mints its own token with it
+  // and derives the page-token key from it.
+  std::optional<Hs256Key> site_key;
+  if (!o.data_dir.empty()) {
+    auto loaded = LoadOrCreateHs256Key(o.data_dir);
+    if (!loaded.ok()) return loaded.status();
+    site_key = std::move(*loaded);
+  }
+  auto keys = JwtKeySetOf(site_key ? &*site_key : nullptr, o.rs256_public_keys);
   if (!keys.ok()) return keys.status();
   runtime->authenticator_ = std::make_unique<Authenticator>(std::move(*keys));
-  if (!o.data_dir.empty()) {
+  if (site_key) {
     // Page tokens are signed with a key derived from the site's: any replica of any service
     // of the site accepts the tokens another issued, and no client can make one.
-    auto site_key = LoadOrCreateHs256Key(o.data_dir);
-    if (!site_key.ok()) return site_key.status();
     SetPageTokenKey(site_key->secret);
     TokenRequest request;
     request.role = Role::kService;
     request.subject = o.service_name;
     request.site = o.site;
     request.lifetime = absl::Hours(24 * 365);
-    auto token = MintTokenWithDataDirKey(o.data_dir, request);
+    auto token = MintTokenWithKey(*site_key, request);
     if (!token.ok()) return token.status();
     runtime->service_token_ = *token;
   }
