@@ -131,7 +131,9 @@ void EvaluationWorker::Loop() {
     }
     std::vector<Work> current = Take({});
     if (current.empty()) continue;
-    Prepare(current);
+    // Evaluated in the write transaction: ahead of it would only read the reviews and
+    // dependencies twice, with nothing to run beside.
+    Prepare(current, /*evaluate=*/false);
     // While there are full batches, the next one is taken, gathered and evaluated on a second
     // thread while this one records the current one, so the registry's answers and the criteria
     // run beside the single writer instead of before it. The next batch leaves out the current
@@ -143,7 +145,7 @@ void EvaluationWorker::Loop() {
         for (const Work& w : current) taken.insert(w.entry.nomination);
         next = std::async(std::launch::async, [this, taken = std::move(taken)] {
           std::vector<Work> work = Take(taken);
-          Prepare(work);
+          Prepare(work, /*evaluate=*/true);
           return work;
         });
       }
@@ -419,10 +421,10 @@ std::vector<EvaluationWorker::Work> EvaluationWorker::Take(const std::set<std::s
   return work;
 }
 
-void EvaluationWorker::Prepare(std::vector<Work>& work) {
+void EvaluationWorker::Prepare(std::vector<Work>& work, bool evaluate) {
   absl::Status gathered = Gather(work);
   for (Work& w : work) w.outcome = w.failed.ok() ? gathered : w.failed;
-  if (!gathered.ok()) return;
+  if (!gathered.ok() || !evaluate) return;
   // Evaluated from a read snapshot, so the write transaction that records them has only to
   // check and store. Without a snapshot they are evaluated there instead.
   auto tx = db_->Begin(TxMode::kRead);
@@ -462,7 +464,7 @@ void EvaluationWorker::Settle(std::vector<Work>& work) {
 int EvaluationWorker::RunOnce() {
   std::vector<Work> work = Take({});
   if (work.empty()) return 0;
-  Prepare(work);
+  Prepare(work, /*evaluate=*/true);
   Settle(work);
   return static_cast<int>(work.size());
 }

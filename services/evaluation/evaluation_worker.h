@@ -69,8 +69,9 @@ class EvaluationWorker {
   absl::StatusOr<v1::Evaluation> EvaluateNow(const std::string& nomination, const v1::EvaluationTrigger& trigger,
                                              const Within& within);
 
-  // Processes one batch of the entries due now, without the second thread (tests call it
-  // directly). Returns how many entries it took up.
+  // Processes one batch of the entries due now, as the second thread prepares one (evaluated
+  // from a snapshot before its write transaction), but on the caller's thread: tests call it
+  // directly. Returns how many entries it took up.
   int RunOnce();
 
  private:
@@ -94,8 +95,9 @@ class EvaluationWorker {
 
   // Up to batch_size entries due now, other than `skip`, with their nominations.
   std::vector<Work> Take(const std::set<std::string>& skip);
-  // Gathers the items' registry facts and evaluates them from a read snapshot.
-  void Prepare(std::vector<Work>& work);
+  // Gathers the items' registry facts and, with `evaluate`, evaluates them from a read snapshot
+  // (else the write transaction evaluates them).
+  void Prepare(std::vector<Work>& work, bool evaluate);
   // Records the prepared items, and puts off or drops those that failed.
   void Settle(std::vector<Work>& work);
   // Gathers the registry facts of every work item, in rounds of batched calls.
