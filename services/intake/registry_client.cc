@@ -9,11 +9,32 @@
 
 namespace dienhinh::intake {
 
+namespace {
+
+// Names to a BatchGetPersons call, well under the registry's limit (1,000): a call answers
+// quickly even when a burst of submissions shares it.
+constexpr size_t kPersonsPerCall = 100;
+
+}  // namespace
+
 RegistryClient::RegistryClient(std::shared_ptr<grpc::Channel> channel,
                                std::function<std::string()> token, absl::Duration deadline)
     : stub_(registry::v1::RegistryService::NewStub(std::move(channel))),
       token_(std::move(token)),
-      deadline_(deadline) {}
+      deadline_(deadline),
+      persons_(
+          [this](const std::vector<std::string>& names) {
+            registry::v1::BatchGetPersonsRequest request;
+            for (const std::string& name : names) request.add_names(name);
+            request.set_allow_missing(true);
+            request.set_include_units(true);
+            PersonBatcher::Answer answer;
+            grpc::ClientContext context;
+            Prepare(context);
+            answer.status = stub_->BatchGetPersons(&context, request, &answer.response);
+            return answer;
+          },
+          kPersonsPerCall) {}
 
 void RegistryClient::Prepare(grpc::ClientContext& context) const {
   context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
@@ -47,24 +68,20 @@ absl::StatusOr<RegistryFacts> RegistryClient::LookUp(const std::string& nominee,
                                                      const std::string& nominating_unit) const {
   RegistryFacts facts;
   if (absl::StartsWith(nominee, "persons/") && !units_apart_.load(std::memory_order_relaxed)) {
-    // The person and their unit in one call: the nominating unit of an individual must be the
-    // person's own unit (CheckNomineeFits), so when it is another one it need not be read.
-    registry::v1::BatchGetPersonsRequest request;
-    request.add_names(nominee);
-    request.set_allow_missing(true);
-    request.set_include_units(true);
-    registry::v1::BatchGetPersonsResponse response;
-    grpc::ClientContext context;
-    Prepare(context);
-    grpc::Status call = stub_->BatchGetPersons(&context, request, &response);
+    // The person and their unit in one call, shared with other lookups made meanwhile. The
+    // nominating unit of an individual must be the person's own unit (CheckNomineeFits), so
+    // another unit is not read, even when the call brought it for another person.
+    std::shared_ptr<const PersonBatcher::Answer> answer = persons_.Get(nominee);
+    const grpc::Status& call = answer->status;
     if (call.error_code() != grpc::StatusCode::INVALID_ARGUMENT ||
         platform::ReasonOf(platform::FromGrpcStatus(call)) != "UNKNOWN_FIELD") {
       if (absl::Status status = FromCall(call, "BatchGetPersons"); !status.ok()) return status;
-      for (const auto& person : response.persons()) {
+      for (const auto& person : answer->response.persons()) {
         if (person.name() == nominee) facts.nominee_person = person;
       }
-      for (const auto& unit : response.units()) {
-        if (unit.name() == nominating_unit) facts.nominating_unit = unit;
+      const std::string own_unit = facts.nominee_person ? facts.nominee_person->unit() : "";
+      for (const auto& unit : answer->response.units()) {
+        if (unit.name() == nominating_unit && unit.name() == own_unit) facts.nominating_unit = unit;
       }
       return facts;
     }

@@ -1,8 +1,10 @@
 // How intake asks the registry (dienhinh.registry.v1.RegistryService) about a nomination's
 // nominee and nominating unit: batch gets with allow_missing, every call with a deadline and
 // this service's own token; a person and their unit in one call (include_units), or in two
-// when the registry is of an earlier release. Intake owns no copy of the registry's data; it asks at each create,
-// update and submission, so a nomination is judged against the registry as it is then.
+// when the registry is of an earlier release. Persons asked for while such a call is in flight
+// go together in the next one (PersonBatcher). Intake owns no copy of the registry's data; it
+// asks at each create, update and submission, so a nomination is judged against the registry
+// as it is then.
 //
 // When the registry cannot answer in time (down, unreachable, overloaded, past the deadline)
 // the lookup fails UNAVAILABLE, and the caller writes nothing.
@@ -20,6 +22,7 @@
 #include "absl/time/time.h"
 #include "dienhinh/registry/v1/registry_service.grpc.pb.h"
 #include "services/intake/nomination_rules.h"
+#include "services/intake/person_batcher.h"
 
 namespace dienhinh::intake {
 
@@ -46,6 +49,8 @@ class RegistryClient {
   absl::Duration deadline_;
   // Set once the registry has refused include_units (it predates it).
   mutable std::atomic<bool> units_apart_{false};
+  // Persons with their units (include_units), many lookups to a call.
+  mutable PersonBatcher persons_;
 };
 
 }  // namespace dienhinh::intake
