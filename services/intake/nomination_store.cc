@@ -1,5 +1,6 @@
 #include "services/intake/nomination_store.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -65,6 +66,12 @@ absl::Status WriteSchoolYears(Transaction& tx, const std::string& id, const Nomi
     if (!inserted.ok()) return inserted.status();
   }
   return absl::OkStatus();
+}
+
+bool SameSchoolYears(const Nomination& a, const Nomination& b) {
+  return std::equal(a.school_years().begin(), a.school_years().end(), b.school_years().begin(),
+                    b.school_years().end(),
+                    [](const auto& x, const auto& y) { return x.start_year() == y.start_year(); });
 }
 
 // The other active nomination of the same nominee, category and plan, if any.
@@ -296,17 +303,26 @@ absl::StatusOr<Nomination> NominationStore::Apply(const platform::Caller& caller
         auto after = change.apply(**stored);
         if (!after.ok()) return after.status();
 
+        // Only the columns that changed are set where an index holds them: SQLite rewrites
+        // the entries of every index on a column the UPDATE sets, changed or not, and a
+        // submission changes neither the nominating unit nor the school years.
+        const bool unit_changed = after->nominating_unit() != (*stored)->nominating_unit();
+        std::vector<SqlParam> params = {
+            SqlParam(after->district()), SqlParam(static_cast<int64_t>(after->field())),
+            SqlParam(static_cast<int64_t>(after->state())), SqlParam(SubmitMicros(*after)),
+            SqlParam(platform::CollationKey(after->nominee_display_name())), SqlParam(after->etag()),
+            SqlParam::Blob(after->SerializeAsString())};
+        if (unit_changed) params.push_back(SqlParam(after->nominating_unit()));
+        params.push_back(SqlParam(std::string(id)));
         auto updated = tx.Execute(
-            "UPDATE nominations SET nominating_unit = ?, district = ?, field = ?, state = ?, "
-            "submit_time_us = ?, nominee_sort_key = ?, etag = ?, body = ? WHERE id = ?",
-            {SqlParam(after->nominating_unit()), SqlParam(after->district()),
-             SqlParam(static_cast<int64_t>(after->field())),
-             SqlParam(static_cast<int64_t>(after->state())), SqlParam(SubmitMicros(*after)),
-             SqlParam(platform::CollationKey(after->nominee_display_name())),
-             SqlParam(after->etag()), SqlParam::Blob(after->SerializeAsString()),
-             SqlParam(std::string(id))});
+            absl::StrCat("UPDATE nominations SET district = ?, field = ?, state = ?, submit_time_us = ?, "
+                         "nominee_sort_key = ?, etag = ?, body = ?",
+                         unit_changed ? ", nominating_unit = ?" : "", " WHERE id = ?"),
+            params);
         if (!updated.ok()) return updated.status();
-        if (absl::Status s = WriteSchoolYears(tx, std::string(id), *after); !s.ok()) return s;
+        if (!SameSchoolYears(**stored, *after)) {
+          if (absl::Status s = WriteSchoolYears(tx, std::string(id), *after); !s.ok()) return s;
+        }
 
         platform::Event event;
         switch (change.publish) {

@@ -274,6 +274,42 @@ TEST_P(NominationStoreTest, UpdatesArePublishedOnlyAfterSubmission) {
   EXPECT_GT(events[1].sequence(), events[0].sequence());
 }
 
+// A change writes the school years and the nominating unit only when they change (a
+// submission changes neither); lists find a nomination by what it is after each change.
+TEST_P(NominationStoreTest, ListsFindANominationByItsYearsAndUnitAfterAChange) {
+  Nomination draft = Draft(testing::OfficialNomination(), "Hà");  // 2018-2019 and 2019-2020
+  ASSERT_TRUE(store_->Create(Officer(), draft, "req-1").ok());
+  const std::string id = *NominationIdOf(draft.name());
+  auto found = [&](std::optional<int> year, const std::string& unit) {
+    NominationQuery q;
+    q.page_size = 10;
+    q.school_year = year;
+    q.nominating_unit = unit;
+    return AllPages(q).size();
+  };
+  const std::string unit = draft.nominating_unit();
+  Nomination moved = draft;
+  moved.mutable_school_years()->RemoveLast();  // 2018-2019 only
+  moved.set_nominating_unit("units/THPT002");
+  Touch(moved, testing::WindowOpenTime() + absl::Hours(2));
+  NominationStore::Change change;
+  change.method = "UpdateNomination";
+  change.expected_etag = draft.etag();
+  change.publish = NominationStore::Publish::kUpdatedIfSubmitted;
+  change.apply = [moved](const Nomination&) -> absl::StatusOr<Nomination> { return moved; };
+  ASSERT_TRUE(store_->Apply(Officer(), id, change).ok());
+  EXPECT_EQ(found(2019, ""), 0u);
+  EXPECT_EQ(found(2018, ""), 1u);
+  EXPECT_EQ(found(std::nullopt, unit), 0u);
+  EXPECT_EQ(found(std::nullopt, "units/THPT002"), 1u);
+
+  auto submitted = store_->Apply(Officer(), id, SubmitChange(moved, "submit-1"));
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  EXPECT_EQ(found(2018, "units/THPT002"), 1u);
+  EXPECT_EQ(found(2019, ""), 0u);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM nomination_school_years"), 1);
+}
+
 TEST_P(NominationStoreTest, OnlyDraftsAreDeleted) {
   Nomination draft = Draft(testing::OfficialNomination(), "Hà");
   Nomination other = Draft(testing::InstitutionNomination(), "Trường", 1);
