@@ -192,7 +192,8 @@ void LogRecorded(const v1::Evaluation& recorded) {
 
 }  // namespace
 
-absl::StatusOr<EvaluationWorker::OwnFacts> EvaluationWorker::ReadOwnFacts(Transaction& tx, Work& work) {
+absl::StatusOr<EvaluationWorker::OwnFacts> EvaluationWorker::ReadOwnFacts(Transaction& tx,
+                                                                          Work& work) {
   OwnFacts out;
   // What is read here is replaced whole on each read, so a batch recorded again one by one, or
   // an item prepared from a snapshot and then recorded, reads it afresh.
@@ -200,8 +201,11 @@ absl::StatusOr<EvaluationWorker::OwnFacts> EvaluationWorker::ReadOwnFacts(Transa
   auto reviews = LatestReviews(tx, work.nomination.name());
   if (!reviews.ok()) return reviews.status();
   // Reviews are never changed once made, so their names say whether they are the same ones.
-  auto same_review = [](const auto& a, const auto& b) { return a.first == b.first && a.second.name() == b.second.name(); };
-  out.changed = !std::equal(reviews->begin(), reviews->end(), facts.reviews.begin(), facts.reviews.end(), same_review);
+  auto same_review = [](const auto& a, const auto& b) {
+    return a.first == b.first && a.second.name() == b.second.name();
+  };
+  out.changed = !std::equal(reviews->begin(), reviews->end(), facts.reviews.begin(),
+                            facts.reviews.end(), same_review);
   facts.reviews = std::move(*reviews);
   std::map<std::string, DependencyState> dependencies;
   out.reads = work.requested.RegistryNames();
@@ -216,8 +220,9 @@ absl::StatusOr<EvaluationWorker::OwnFacts> EvaluationWorker::ReadOwnFacts(Transa
     return a.first == b.first && a.second.nomination == b.second.nomination &&
            a.second.evaluation == b.second.evaluation && a.second.verdict == b.second.verdict;
   };
-  out.changed = out.changed || !std::equal(dependencies.begin(), dependencies.end(), facts.dependencies.begin(),
-                                           facts.dependencies.end(), same_dependency);
+  out.changed = out.changed || !std::equal(dependencies.begin(), dependencies.end(),
+                                           facts.dependencies.begin(), facts.dependencies.end(),
+                                           same_dependency);
   facts.dependencies = std::move(dependencies);
   return out;
 }

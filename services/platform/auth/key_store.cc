@@ -207,7 +207,8 @@ absl::StatusOr<JwtKeySet> LoadJwtKeySet(const std::string& data_dir,
   return JwtKeySetOf(&*hs256, rs256_keys);
 }
 
-absl::StatusOr<JwtKeySet> JwtKeySetOf(const Hs256Key* hs256, const std::vector<std::string>& rs256_keys) {
+absl::StatusOr<JwtKeySet> JwtKeySetOf(const Hs256Key* hs256,
+                                      const std::vector<std::string>& rs256_keys) {
   JwtKeySet keys;
   if (hs256 != nullptr) {
     if (absl::Status s = keys.AddHs256(hs256->kid, hs256->secret); !s.ok()) return s;
@@ -241,7 +242,8 @@ absl::StatusOr<std::string> MintTokenWithDataDirKey(const std::string& data_dir,
   return MintTokenWithKey(*key, request, now);
 }
 
-absl::StatusOr<std::string> MintTokenWithKey(const Hs256Key& key, const TokenRequest& request, absl::Time now) {
+absl::StatusOr<std::string> MintTokenWithKey(const Hs256Key& key, const TokenRequest& request,
+                                             absl::Time now) {
   if (request.subject.empty()) return absl::InvalidArgumentError("a token needs a subject");
   if (request.role == Role::kUnitOfficer && request.unit.empty()) {
     return absl::InvalidArgumentError("a unit officer token needs a unit");

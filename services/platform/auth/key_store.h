@@ -47,7 +47,8 @@ absl::StatusOr<JwtKeySet> LoadJwtKeySet(const std::string& data_dir,
                                         const std::vector<std::string>& rs256_keys);
 // The same, with the HS256 key already loaded (null for none), so that a service verifies,
 // mints its own token and signs page tokens with one reading of the key file.
-absl::StatusOr<JwtKeySet> JwtKeySetOf(const Hs256Key* hs256, const std::vector<std::string>& rs256_keys);
+absl::StatusOr<JwtKeySet> JwtKeySetOf(const Hs256Key* hs256,
+                                      const std::vector<std::string>& rs256_keys);
 
 struct TokenRequest {
   Role role = Role::kViewer;
