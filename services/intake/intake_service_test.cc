@@ -13,6 +13,7 @@
 #include <atomic>
 #include <optional>
 #include <set>
+#include <thread>
 #include <tuple>
 
 #include "absl/strings/match.h"
@@ -637,6 +638,35 @@ TEST_P(IntakeServiceTest, APersonAndTheirUnitAreAskedOfTheRegistryInOneCall) {
   ASSERT_TRUE(created.ok()) << created.status;
   EXPECT_EQ(fake_->calls() - before, 1);
   EXPECT_FALSE(created->district().empty()) << "the nominating unit's district, from that call";
+}
+
+// Lookups that arrive while a registry call is in flight share the next call: four creates
+// at once, the first held by a slow registry, cost two calls, and each is judged as if alone.
+TEST_P(IntakeServiceTest, CreatesAtOnceShareRegistryCalls) {
+  if (fake_ == nullptr) GTEST_SKIP() << "the fake registry counts the calls";
+  fake_->set_delay(absl::Milliseconds(300));
+  const int before = fake_->calls();
+  std::vector<Outcome<Nomination>> outcomes(4);
+  std::vector<std::thread> clients;
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    clients.emplace_back([&, i] {
+      outcomes[i] = Create(Hoa(), testing::OfficialNomination(), absl::StrCat("together-", i));
+    });
+    if (i == 0) absl::SleepFor(absl::Milliseconds(50));  // the first call is in flight
+  }
+  for (auto& c : clients) c.join();
+  fake_->set_delay(absl::ZeroDuration());
+  EXPECT_EQ(fake_->calls() - before, 2) << "one call alone, then one for the three that waited";
+  int made = 0;
+  for (const auto& o : outcomes) {
+    if (o.ok()) {
+      ++made;
+      EXPECT_FALSE(o->district().empty()) << "the nominating unit's district, from the shared call";
+    } else {
+      EXPECT_EQ(o.status.code(), absl::StatusCode::kAlreadyExists) << o.status;
+    }
+  }
+  EXPECT_EQ(made, 1) << "one active nomination of the nominee";
 }
 
 // During a rolling upgrade intake may be newer than the registry, which then refuses
