@@ -303,9 +303,9 @@ absl::StatusOr<Nomination> NominationStore::Apply(const platform::Caller& caller
         auto after = change.apply(**stored);
         if (!after.ok()) return after.status();
 
-        // Only the columns that changed are set where an index holds them: SQLite rewrites
-        // the entries of every index on a column the UPDATE sets, changed or not, and a
-        // submission changes neither the nominating unit nor the school years.
+        // SQLite rewrites the entries of every index on a column an UPDATE sets, changed or
+        // not: the nominating unit is set, and the school years rewritten, only when they
+        // changed, which a submission never does (the state, which it changes, always is).
         const bool unit_changed = after->nominating_unit() != (*stored)->nominating_unit();
         std::vector<SqlParam> params = {
             SqlParam(after->district()), SqlParam(static_cast<int64_t>(after->field())),

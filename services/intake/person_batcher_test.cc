@@ -30,7 +30,7 @@ class HeldCalls {
       release_first_.WaitForNotification();
     }
     PersonBatcher::Answer answer;
-    if (fail_) {
+    if (index >= fail_from_call_) {
       answer.status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "down (test)");
       return answer;
     }
@@ -45,7 +45,7 @@ class HeldCalls {
 
   absl::Notification first_entered_;
   absl::Notification release_first_;
-  bool fail_ = false;
+  int fail_from_call_ = 1 << 30;  // calls from this one on (0 = the first) fail
 
  private:
   absl::Mutex mutex_;
@@ -118,9 +118,11 @@ TEST(PersonBatcherTest, AFullBatchStartsAnother) {
   EXPECT_EQ(calls[2], std::vector<std::string>{"persons/d"});
 }
 
+// The first call answers; the one shared by the two lookups made meanwhile fails, and both
+// of them get that failure.
 TEST(PersonBatcherTest, EveryCallerOfAFailedCallGetsItsFailure) {
   HeldCalls held;
-  held.fail_ = true;
+  held.fail_from_call_ = 1;
   PersonBatcher batcher([&](const auto& names) { return held.Call(names); }, 100);
   std::shared_ptr<const PersonBatcher::Answer> first;
   std::thread sender([&] { first = batcher.Get("persons/a"); });
@@ -133,10 +135,14 @@ TEST(PersonBatcherTest, EveryCallerOfAFailedCallGetsItsFailure) {
   sender.join();
   tb.join();
   tc.join();
-  for (const auto& answer : {first, b, c}) {
+  ASSERT_NE(first, nullptr);
+  EXPECT_TRUE(first->status.ok());
+  EXPECT_EQ(held.calls().size(), 2u);
+  for (const auto& answer : {b, c}) {
     ASSERT_NE(answer, nullptr);
     EXPECT_EQ(answer->status.error_code(), grpc::StatusCode::UNAVAILABLE);
   }
+  EXPECT_EQ(b.get(), c.get()) << "one failed call, shared";
 }
 
 }  // namespace
