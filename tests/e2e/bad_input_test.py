@@ -275,17 +275,20 @@ class BadInputTest(unittest.TestCase):
     def check_event_feed(self):
         """The event feed is a server stream: its one request is guarded the same way."""
         for service in harness.SERVICES:
-            subscribe = self.cluster.channel(service).unary_stream("/dienhinh.events.v1.EventFeed/Subscribe")
-            request = event_pb2.SubscribeRequest(after_sequence=0).SerializeToString()
-            try:
-                for _ in subscribe(with_unknown_field(request), metadata=metadata(self.admin), timeout=5):
-                    self.problems.append("%s's feed sent an event to a request it must refuse" % service)
-                    break
-                else:
-                    self.problems.append("%s's feed ended without an error" % service)
-            except grpc.RpcError as error:
-                self.expect_refused("%s Subscribe with an unknown field" % service, error,
-                                    reason="UNKNOWN_FIELD", fields=["#%d" % UNKNOWN_FIELD])
+            for method, message in (("Subscribe", event_pb2.SubscribeRequest),
+                                    ("SubscribeBatches", event_pb2.SubscribeBatchesRequest)):
+                subscribe = self.cluster.channel(service).unary_stream(
+                    "/dienhinh.events.v1.EventFeed/" + method)
+                request = message(after_sequence=0).SerializeToString()
+                try:
+                    for _ in subscribe(with_unknown_field(request), metadata=metadata(self.admin), timeout=5):
+                        self.problems.append("%s's %s sent events to a request it must refuse" % (service, method))
+                        break
+                    else:
+                        self.problems.append("%s's %s ended without an error" % (service, method))
+                except grpc.RpcError as error:
+                    self.expect_refused("%s %s with an unknown field" % (service, method), error,
+                                        reason="UNKNOWN_FIELD", fields=["#%d" % UNKNOWN_FIELD])
 
     def check_pages(self):
         registry = self.cluster.stub("registry", "dienhinh.registry.v1.registry_service",

@@ -62,19 +62,22 @@ class EvaluationFollower {
  private:
   void Follow(const SubmitLagOptions& options) {
     auto stub = events::v1::EventFeed::NewStub(LoopbackChannel(options.evaluation_target));
-    events::v1::SubscribeRequest request;
+    events::v1::SubscribeBatchesRequest request;
     request.set_after_sequence(options.evaluation_after);
-    auto reader = stub->Subscribe(context_.get(), request);
-    events::v1::Event event;
-    while (reader->Read(&event)) {
-      if (!event.has_evaluation_recorded()) continue;
-      auto it = index_.find(event.evaluation_recorded().evaluation().nomination());
-      if (it == index_.end()) continue;
+    // Batches, as the services' own consumers read: the events of one message arrived together.
+    auto reader = stub->SubscribeBatches(context_.get(), request);
+    events::v1::EventBatch batch;
+    while (reader->Read(&batch)) {
       const int64_t now = MicrosSince(origin_);
       absl::MutexLock lock(&mu_);
-      if (seen_at_[it->second] == kNever) {
-        seen_at_[it->second] = now;
-        ++seen_;
+      for (const events::v1::Event& event : batch.events()) {
+        if (!event.has_evaluation_recorded()) continue;
+        auto it = index_.find(event.evaluation_recorded().evaluation().nomination());
+        if (it == index_.end()) continue;
+        if (seen_at_[it->second] == kNever) {
+          seen_at_[it->second] = now;
+          ++seen_;
+        }
       }
     }
     grpc::Status status = reader->Finish();

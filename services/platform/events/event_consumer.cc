@@ -11,6 +11,9 @@
 #include "services/platform/status/grpc_status.h"
 
 namespace dienhinh::platform {
+
+using ::dienhinh::events::v1::EventBatch;
+
 namespace {
 
 bool IsTransient(absl::StatusCode code) {
@@ -238,10 +241,28 @@ void EventConsumer::ApplyReceived() {
   }
 }
 
+bool EventConsumer::Enqueue(EventBatch& batch, int64_t& after, size_t capacity) {
+  // Read ahead by up to two batches: the next batch gathers while one is applied, and a slow
+  // applier holds the stream back (gRPC's flow control) rather than memory growing.
+  absl::MutexLock lock(&mutex_);
+  auto room = [this, capacity]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+    return stopping_ || received_.size() < capacity;
+  };
+  mutex_.Await(absl::Condition(&room));
+  if (stopping_) return false;
+  for (Event& event : *batch.mutable_events()) {
+    if (event.sequence() <= after) continue;  // already applied (a replay after reconnect)
+    after = event.sequence();
+    received_.push_back(std::move(event));
+  }
+  return true;
+}
+
 void EventConsumer::Receive() {
   auto stub = ::dienhinh::events::v1::EventFeed::NewStub(channel_);
   absl::BitGen jitter;
   absl::Duration backoff = options_.min_backoff;
+  bool batches_served = true;
   while (true) {
     {
       // Resume from the stored cursor once everything received earlier has been applied
@@ -276,45 +297,60 @@ void EventConsumer::Receive() {
       if (stopping_) return;
       context_ = &context;
     }
-    ::dienhinh::events::v1::SubscribeRequest request;
-    request.set_after_sequence(after);
-    auto reader = stub->Subscribe(&context, request);
     const size_t capacity = 2 * static_cast<size_t>(std::max(1, options_.max_batch));
-    Event event;
-    bool stopped = false;
-    bool received = false;
     {
       absl::MutexLock lock(&mutex_);
       connected_ = true;
     }
-    while (reader->Read(&event)) {
+    // Batches from a feed that serves them; single events, read into a batch of one, from one
+    // that does not.
+    std::unique_ptr<grpc::ClientReader<EventBatch>> batches;
+    std::unique_ptr<grpc::ClientReader<Event>> singles;
+    if (batches_served) {
+      ::dienhinh::events::v1::SubscribeBatchesRequest request;
+      request.set_after_sequence(after);
+      batches = stub->SubscribeBatches(&context, request);
+    } else {
+      ::dienhinh::events::v1::SubscribeRequest request;
+      request.set_after_sequence(after);
+      singles = stub->Subscribe(&context, request);
+    }
+    EventBatch batch;
+    auto read = [&]() {
+      if (batches) return batches->Read(&batch);
+      batch.Clear();
+      return singles->Read(batch.add_events());
+    };
+    bool stopped = false;
+    bool received = false;
+    while (read()) {
       if (!received) {
         received = true;
         backoff = options_.min_backoff;
       }
-      if (event.sequence() <= after) continue;  // already applied (a replay after reconnect)
-      after = event.sequence();
-      // Read ahead by up to two batches: the next batch gathers while one is applied, and a
-      // slow applier holds the stream back (gRPC's flow control) rather than memory growing.
-      absl::MutexLock lock(&mutex_);
-      auto room = [this, capacity]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
-        return stopping_ || received_.size() < capacity;
-      };
-      mutex_.Await(absl::Condition(&room));
-      if (stopping_) {
+      if (!Enqueue(batch, after, capacity)) {
         stopped = true;
         break;
       }
-      received_.push_back(std::move(event));
     }
     if (stopped) context.TryCancel();
-    grpc::Status status = reader->Finish();
+    grpc::Status status = batches ? batches->Finish() : singles->Finish();
     {
       absl::MutexLock lock(&mutex_);
       connected_ = false;
       context_ = nullptr;
       if (stopping_) return;
     }
+    if (batches && !received && status.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
+      // An upstream on an older release: follow its Subscribe instead, at once.
+      LogInfo("event feed serves no batches; subscribing to single events",
+              {{"consumer", options_.name}, {"target", options_.target}});
+      batches_served = false;
+      continue;
+    }
+    // The next subscription asks for batches again: an upstream that went away may come back
+    // upgraded.
+    batches_served = true;
     if (status.error_code() != grpc::StatusCode::DEADLINE_EXCEEDED) {
       LogWarning("event feed closed; reconnecting",
                  {{"consumer", options_.name}, {"target", options_.target},

@@ -1,6 +1,7 @@
-// Follows another service's EventFeed and applies each event exactly once: the handler's
-// effect and the consumer's cursor commit in one transaction, so a crash or restart at any
-// point neither loses an event nor applies one twice. Reconnects with exponential backoff
+// Follows another service's EventFeed (SubscribeBatches; Subscribe when the upstream is on a
+// release without it) and applies each event exactly once: the handler's effect and the
+// consumer's cursor commit in one transaction, so a crash or restart at any point neither
+// loses an event nor applies one twice. Reconnects with exponential backoff
 // (jittered) when the upstream is down, and resumes from the stored cursor.
 //
 // Events are applied in batches: one thread reads the stream into a bounded queue, another
@@ -30,6 +31,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "dienhinh/events/v1/event.pb.h"
 #include "services/platform/events/event_log.h"
 #include "services/platform/storage/database.h"
 
@@ -85,6 +87,9 @@ class EventConsumer {
  private:
   // The receiving thread: (re)subscribes from the stored cursor and queues what it reads.
   void Receive();
+  // Queues the events of `batch` past `after` (moving them out, and advancing `after`) once
+  // fewer than `capacity` wait; false when stopping.
+  bool Enqueue(::dienhinh::events::v1::EventBatch& batch, int64_t& after, size_t capacity);
   // The applying thread: takes what has been received and applies it in batches.
   void ApplyReceived();
   absl::StatusOr<int64_t> LoadCursor();

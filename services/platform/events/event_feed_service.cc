@@ -8,14 +8,25 @@
 
 namespace dienhinh::platform {
 
+using ::dienhinh::events::v1::EventBatch;
+using ::dienhinh::events::v1::SubscribeBatchesRequest;
 using ::dienhinh::events::v1::SubscribeRequest;
 
-// One subscriber's stream. Writes one event at a time; refills from the log when its queue
-// runs dry; the log's tail calls OnNewEvents when there is more.
-class EventFeedService::Stream final : public grpc::ServerWriteReactor<Event>,
-                                       public EventLog::Listener {
+// What Drain needs of a stream of either kind.
+class EventFeedService::Stream : public EventLog::Listener {
  public:
-  Stream(EventFeedService* service, int64_t after) : service_(service), cursor_(after) {}
+  // Finishes the stream with `status`, once (later calls do nothing).
+  virtual void End(const grpc::Status& status) = 0;
+};
+
+// One subscriber's stream of Message (Event or EventBatch). Writes one message at a time;
+// refills from the log when its queue runs dry; the log's tail calls OnNewEvents when there is
+// more.
+template <typename Message>
+class EventFeedService::StreamOf final : public EventFeedService::Stream,
+                                         public grpc::ServerWriteReactor<Message> {
+ public:
+  StreamOf(EventFeedService* service, int64_t after) : service_(service), cursor_(after) {}
 
   void Begin() {
     service_->log_->AddListener(this);
@@ -24,13 +35,13 @@ class EventFeedService::Stream final : public grpc::ServerWriteReactor<Event>,
 
   void OnNewEvents() override { Pump(); }
 
-  void End(const grpc::Status& status) {
+  void End(const grpc::Status& status) override {
     {
       absl::MutexLock lock(&mutex_);
       if (finished_) return;
       finished_ = true;
     }
-    Finish(status);
+    this->Finish(status);
   }
 
   void OnWriteDone(bool ok) override {
@@ -40,8 +51,9 @@ class EventFeedService::Stream final : public grpc::ServerWriteReactor<Event>,
     }
     {
       absl::MutexLock lock(&mutex_);
-      cursor_ = queue_.front()->sequence();
-      queue_.pop_front();
+      cursor_ = queue_[in_flight_ - 1]->sequence();
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(in_flight_));
+      in_flight_ = 0;
       writing_ = false;
     }
     Pump();
@@ -56,7 +68,7 @@ class EventFeedService::Stream final : public grpc::ServerWriteReactor<Event>,
   }
 
  private:
-  // Writes the next event if none is being written; refills the queue from the log when it
+  // Writes the next message if none is being written; refills the queue from the log when it
   // is empty. `wake_` remembers a call that arrived while we were busy, so an event that
   // commits during a refill is not missed.
   void Pump() {
@@ -69,30 +81,37 @@ class EventFeedService::Stream final : public grpc::ServerWriteReactor<Event>,
       refilling_ = true;
       int64_t after = cursor_;
       mutex_.Unlock();
-      auto batch = service_->log_->Read(after, 256);
+      auto batch = service_->log_->Read(after, static_cast<int>(kMaxBatchEvents));
       mutex_.Lock();
       refilling_ = false;
       if (finished_) return;
       if (!batch.ok()) {
         finished_ = true;
         mutex_.Unlock();
-        Finish(ToGrpcStatus(batch.status()));
+        this->Finish(ToGrpcStatus(batch.status()));
         mutex_.Lock();
         return;
       }
       for (auto& e : *batch) queue_.push_back(std::move(e));
     }
     writing_ = true;
-    const Event* next = queue_.front().get();
+    const Message* next = TakeNext();
     mutex_.Unlock();
-    StartWrite(next);
+    this->StartWrite(next);
     mutex_.Lock();
   }
 
+  // The next message, from the front of the queue; sets in_flight_ to the events it carries
+  // (they stay queued, and alive, until the write is done).
+  const Message* TakeNext() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+
   EventFeedService* service_;
   absl::Mutex mutex_;
-  // Shared with the log's ring and every other subscriber: an event is never copied.
+  // Shared with the log's ring and every other subscriber: an event is never copied for a
+  // Subscribe stream (a batch holds copies of its events until the next is taken).
   std::deque<std::shared_ptr<const Event>> queue_ ABSL_GUARDED_BY(mutex_);
+  size_t in_flight_ ABSL_GUARDED_BY(mutex_) = 0;
+  EventBatch batch_ ABSL_GUARDED_BY(mutex_);  // SubscribeBatches only
   int64_t cursor_ ABSL_GUARDED_BY(mutex_);
   bool writing_ ABSL_GUARDED_BY(mutex_) = false;
   bool refilling_ ABSL_GUARDED_BY(mutex_) = false;
@@ -100,15 +119,37 @@ class EventFeedService::Stream final : public grpc::ServerWriteReactor<Event>,
   bool finished_ ABSL_GUARDED_BY(mutex_) = false;
 };
 
+template <>
+const Event* EventFeedService::StreamOf<Event>::TakeNext() {
+  in_flight_ = 1;
+  return queue_.front().get();
+}
+
+template <>
+const EventBatch* EventFeedService::StreamOf<EventBatch>::TakeNext() {
+  batch_.Clear();
+  size_t bytes = 0;
+  size_t n = 0;
+  for (; n < queue_.size() && n < kMaxBatchEvents; ++n) {
+    const Event& event = *queue_[n];
+    bytes += event.ByteSizeLong();
+    if (n > 0 && bytes > kMaxBatchBytes) break;
+    *batch_.add_events() = event;
+  }
+  in_flight_ = n;
+  return &batch_;
+}
+
 EventFeedService::EventFeedService(EventLog* log, Authorizer authorizer)
     : log_(log), authorizer_(std::move(authorizer)) {}
 
 EventFeedService::~EventFeedService() = default;
 
-grpc::ServerWriteReactor<Event>* EventFeedService::Subscribe(grpc::CallbackServerContext* context,
-                                                             const SubscribeRequest* request) {
+template <typename Message>
+grpc::ServerWriteReactor<Message>* EventFeedService::Open(grpc::CallbackServerContext* context,
+                                                          int64_t after) {
   absl::Status allowed = authorizer_ ? authorizer_(context) : absl::OkStatus();
-  if (allowed.ok() && request->after_sequence() < 0) {
+  if (allowed.ok() && after < 0) {
     allowed = absl::InvalidArgumentError("after_sequence must be 0 or more");
   }
   bool draining;
@@ -117,7 +158,7 @@ grpc::ServerWriteReactor<Event>* EventFeedService::Subscribe(grpc::CallbackServe
     draining = draining_;
   }
   if (allowed.ok() && draining) allowed = absl::UnavailableError("server is draining");
-  auto* stream = new Stream(this, request->after_sequence());
+  auto* stream = new StreamOf<Message>(this, after);
   {
     absl::MutexLock lock(&mutex_);
     streams_.insert(stream);
@@ -128,6 +169,16 @@ grpc::ServerWriteReactor<Event>* EventFeedService::Subscribe(grpc::CallbackServe
     stream->End(ToGrpcStatus(allowed));
   }
   return stream;
+}
+
+grpc::ServerWriteReactor<Event>* EventFeedService::Subscribe(grpc::CallbackServerContext* context,
+                                                             const SubscribeRequest* request) {
+  return Open<Event>(context, request->after_sequence());
+}
+
+grpc::ServerWriteReactor<EventBatch>* EventFeedService::SubscribeBatches(
+    grpc::CallbackServerContext* context, const SubscribeBatchesRequest* request) {
+  return Open<EventBatch>(context, request->after_sequence());
 }
 
 void EventFeedService::Forget(Stream* stream) {

@@ -1,7 +1,9 @@
 // dienhinh.events.v1.EventFeed: Subscribe(after_sequence) replays the log from the cursor and
 // then follows new events live, one server stream per subscriber, until the subscriber leaves
 // or the server drains (the stream then ends UNAVAILABLE and the subscriber reconnects,
-// elsewhere or later, from its own cursor).
+// elsewhere or later, from its own cursor). SubscribeBatches does the same with the events
+// that are ready sent together, so a subscriber that is behind costs a write per batch rather
+// than per event.
 #ifndef DIENHINH_SERVICES_PLATFORM_EVENTS_EVENT_FEED_SERVICE_H_
 #define DIENHINH_SERVICES_PLATFORM_EVENTS_EVENT_FEED_SERVICE_H_
 
@@ -27,15 +29,28 @@ class EventFeedService final : public ::dienhinh::events::v1::EventFeed::Callbac
   grpc::ServerWriteReactor<::dienhinh::events::v1::Event>* Subscribe(
       grpc::CallbackServerContext* context,
       const ::dienhinh::events::v1::SubscribeRequest* request) override;
+  grpc::ServerWriteReactor<::dienhinh::events::v1::EventBatch>* SubscribeBatches(
+      grpc::CallbackServerContext* context,
+      const ::dienhinh::events::v1::SubscribeBatchesRequest* request) override;
 
   // Ends every open stream with UNAVAILABLE; new subscriptions are refused. For ServiceHost's
   // drain.
   void Drain();
 
-  class Stream;
+  // The most events, and (past the first) the most serialized bytes, in one EventBatch: well
+  // under gRPC's default 4 MiB limit on a received message.
+  static constexpr size_t kMaxBatchEvents = 256;
+  static constexpr size_t kMaxBatchBytes = 1 << 20;
+
+  class Stream;  // what Drain ends, of either kind
+  template <typename Message>
+  class StreamOf;
 
  private:
-  friend class Stream;
+  // Checks the caller and the cursor, then opens a stream that begins after `after`, or one
+  // that ends at once with the refusal.
+  template <typename Message>
+  grpc::ServerWriteReactor<Message>* Open(grpc::CallbackServerContext* context, int64_t after);
   void Forget(Stream* stream);
 
   EventLog* log_;

@@ -1,5 +1,5 @@
 // The event machinery end to end on a real server at 127.0.0.1:0, on both backends: the
-// outbox is transactional, the feed replays and follows, the consumer applies every event
+// outbox is transactional, the feed replays and follows (one event per message, or batches), the consumer applies every event
 // exactly once across stops, upstream outages and concurrent writers, in batches that fall back
 // to one event per transaction when one of their events fails.
 #include <atomic>
@@ -408,6 +408,135 @@ TEST_P(EventFeedTest, NegativeCursorIsInvalidArgument) {
   auto reader = stub->Subscribe(&context, request);
   Event event;
   EXPECT_FALSE(reader->Read(&event));
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+// Reads SubscribeBatches from `after` until the event numbered `last` arrives (or 10 s pass).
+std::vector<events::v1::EventBatch> ReadBatches(int port, int64_t after, int64_t last) {
+  auto channel =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
+  auto stub = events::v1::EventFeed::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  events::v1::SubscribeBatchesRequest request;
+  request.set_after_sequence(after);
+  auto reader = stub->SubscribeBatches(&context, request);
+  std::vector<events::v1::EventBatch> batches;
+  events::v1::EventBatch batch;
+  while (reader->Read(&batch)) {
+    batches.push_back(batch);
+    if (batch.events_size() > 0 && batch.events(batch.events_size() - 1).sequence() >= last) {
+      break;
+    }
+  }
+  context.TryCancel();
+  reader->Finish();
+  return batches;
+}
+
+TEST_P(EventFeedTest, SubscribeBatchesSendsABacklogInFewMessagesInOrder) {
+  Publish("e", 600);
+  std::vector<events::v1::EventBatch> batches = ReadBatches(port_, 0, 600);
+  int64_t expected = 1;
+  for (const auto& batch : batches) {
+    ASSERT_GT(batch.events_size(), 0) << "a batch is never empty";
+    EXPECT_LE(static_cast<size_t>(batch.events_size()), EventFeedService::kMaxBatchEvents);
+    for (const Event& event : batch.events()) EXPECT_EQ(event.sequence(), expected++);
+  }
+  EXPECT_EQ(expected, 601) << "every event, once, in order";
+  // 600 events behind: three batches of up to 256, not 600 messages.
+  EXPECT_LE(batches.size(), 5u);
+}
+
+TEST_P(EventFeedTest, SubscribeBatchesFollowsLiveAfterTheBacklog) {
+  Publish("before-", 3);
+  std::thread later([this] {
+    absl::SleepFor(absl::Milliseconds(200));
+    Publish("after-", 2);
+  });
+  std::vector<events::v1::EventBatch> batches = ReadBatches(port_, 1, 5);
+  later.join();
+  std::vector<std::string> markers;
+  for (const auto& batch : batches) {
+    for (const Event& event : batch.events()) markers.push_back(event.request_id());
+  }
+  EXPECT_EQ(markers, (std::vector<std::string>{"before-1", "before-2", "after-0", "after-1"}));
+}
+
+TEST_P(EventFeedTest, ABatchStaysUnderItsByteLimitButAlwaysCarriesOneEvent) {
+  // Events of 300 KiB: at most three fit in a batch's 1 MiB; one of 1.5 MiB goes alone.
+  for (int i = 0; i < 7; ++i) {
+    absl::Status s = RunInTransaction(*producer_.db, TxMode::kWrite, [&](Transaction& tx) {
+      Event event;
+      event.set_request_id(std::string(i == 3 ? 1536 * 1024 : 300 * 1024, 'a' + i));
+      return log_->Append(tx, event).status();
+    });
+    ASSERT_TRUE(s.ok()) << s;
+  }
+  log_->Notify();
+  std::vector<events::v1::EventBatch> batches = ReadBatches(port_, 0, 7);
+  int64_t expected = 1;
+  for (const auto& batch : batches) {
+    ASSERT_GT(batch.events_size(), 0);
+    if (batch.events_size() > 1) {
+      EXPECT_LE(batch.ByteSizeLong(), EventFeedService::kMaxBatchBytes + 64);
+    }
+    for (const Event& event : batch.events()) EXPECT_EQ(event.sequence(), expected++);
+  }
+  EXPECT_EQ(expected, 8);
+  EXPECT_GE(batches.size(), 3u);  // [1 2 3] [4] [5 6 7]
+}
+
+// A feed on an older release: it serves Subscribe only (SubscribeBatches is UNIMPLEMENTED).
+class SubscribeOnlyFeed final : public events::v1::EventFeed::CallbackService {
+ public:
+  explicit SubscribeOnlyFeed(EventFeedService* feed) : feed_(feed) {}
+  grpc::ServerWriteReactor<Event>* Subscribe(grpc::CallbackServerContext* context,
+                                             const events::v1::SubscribeRequest* request) override {
+    return feed_->Subscribe(context, request);
+  }
+
+ private:
+  EventFeedService* feed_;
+};
+
+TEST_P(EventFeedTest, AConsumerFollowsAFeedWithoutBatchesThroughSubscribe) {
+  Publish("old-", 30);
+  SubscribeOnlyFeed old_feed(feed_.get());
+  HostOptions options;
+  options.service_name = "old";
+  options.listen_address = "127.0.0.1:0";
+  options.drain_timeout = absl::Seconds(2);
+  ServiceHost old_host(options);
+  old_host.Register(&old_feed);
+  old_host.OnDrain([this] { feed_->Drain(); });
+  ASSERT_TRUE(old_host.Start().ok());
+  old_host.SetServing(true);
+
+  EventConsumer::Options consumer_options = ConsumerOptions();
+  consumer_options.target = absl::StrCat("127.0.0.1:", old_host.port());
+  EventConsumer& consumer = NewConsumer(consumer_options, RecordApplied);
+  ASSERT_TRUE(consumer.WaitForCursor(30, absl::Seconds(10))) << consumer.cursor();
+  Publish("live-", 5);
+  ASSERT_TRUE(consumer.WaitForCursor(35, absl::Seconds(10))) << consumer.cursor();
+  consumer.Stop();
+  auto counts = AppliedCounts(*consumer_.db);
+  EXPECT_EQ(counts.size(), 35u);
+  for (const auto& [marker, times] : counts) EXPECT_EQ(times, 1) << marker;
+  old_host.Drain();
+}
+
+TEST_P(EventFeedTest, NegativeCursorIsInvalidArgumentForBatchesToo) {
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port_),
+                                     grpc::InsecureChannelCredentials());
+  auto stub = events::v1::EventFeed::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  events::v1::SubscribeBatchesRequest request;
+  request.set_after_sequence(-1);
+  auto reader = stub->SubscribeBatches(&context, request);
+  events::v1::EventBatch batch;
+  EXPECT_FALSE(reader->Read(&batch));
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 

@@ -48,15 +48,27 @@ class ServiceRuntimeTest : public ::testing::Test {
   }
 
   // Opens a feed subscription with `authorization` (none when empty) and returns how it ends
-  // or OK when it is still open after a short while.
+  // or OK when it is still open after a short while. Both of the feed's methods must answer
+  // alike: when they differ, the result says so.
   grpc::StatusCode Subscribe(const std::string& authorization) {
+    grpc::StatusCode single = SubscribeWith<events::v1::SubscribeRequest, events::v1::Event>(
+        authorization, &events::v1::EventFeed::Stub::Subscribe);
+    grpc::StatusCode batches =
+        SubscribeWith<events::v1::SubscribeBatchesRequest, events::v1::EventBatch>(
+            authorization, &events::v1::EventFeed::Stub::SubscribeBatches);
+    EXPECT_EQ(single, batches) << "Subscribe and SubscribeBatches answer differently";
+    return single == batches ? single : grpc::StatusCode::UNKNOWN;
+  }
+
+  template <typename Request, typename Message, typename Method>
+  grpc::StatusCode SubscribeWith(const std::string& authorization, Method method) {
     auto stub = events::v1::EventFeed::NewStub(Channel());
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(700));
     if (!authorization.empty()) context.AddMetadata("authorization", authorization);
-    auto reader = stub->Subscribe(&context, events::v1::SubscribeRequest());
-    events::v1::Event event;
-    while (reader->Read(&event)) {
+    auto reader = ((*stub).*method)(&context, Request());
+    Message message;
+    while (reader->Read(&message)) {
     }
     grpc::StatusCode code = reader->Finish().error_code();
     // An accepted subscription stays open until our deadline.
