@@ -19,7 +19,6 @@ import io
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tarfile
@@ -33,6 +32,8 @@ import grpc
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools", "pyclient"))
 import stubs  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
+from free_ports import free_ports  # noqa: E402
 
 BUILD = sys.argv.pop(1) if len(sys.argv) > 1 else os.path.join(ROOT, "build")
 SKIP = 77
@@ -63,12 +64,6 @@ def extract_release_protos(tag, into):
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into)
     return os.path.join(into, "proto")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class OldClientTest(unittest.TestCase):
@@ -113,8 +108,9 @@ class OldClientTest(unittest.TestCase):
         cls.office_token = cls.mint(mint, "department_office", "vanphong")
         cls.admin_token = cls.mint(mint, "admin", "admin")
 
-        cls.addresses = {name: "127.0.0.1:%d" % free_port()
-                         for name in ("registry", "intake", "evaluation")}
+        names = ("registry", "intake", "evaluation")
+        cls.addresses = {name: "127.0.0.1:%d" % port
+                         for name, port in zip(names, free_ports(len(names)))}
         plans = "--plans_dir=" + os.path.join(ROOT, "plans")
         peers = ["--registry_address=" + cls.addresses["registry"]]
         extra = {"registry": [], "intake": [plans] + peers,

@@ -34,7 +34,6 @@ import datetime
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -48,6 +47,7 @@ import grpc
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 sys.path.insert(0, os.path.join(ROOT, "tools", "pyclient"))
+from free_ports import free_ports  # noqa: E402
 from stubs import load  # noqa: E402  (generates the Python stubs from proto/ at run time)
 
 SERVICES = ("registry", "intake", "evaluation", "reporting")
@@ -68,12 +68,6 @@ CHANNEL_OPTIONS = [
     ("grpc.min_reconnect_backoff_ms", 100),
     ("grpc.max_reconnect_backoff_ms", 1000),
 ]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def metadata(token):
@@ -164,8 +158,9 @@ class Cluster:
         self.log_dir = os.path.join(self.work_dir, "logs")
         os.makedirs(self.data_dir)
         os.makedirs(self.log_dir)
-        self.ports = {name: free_port() for name in SERVICES}
-        self.metrics_ports = {name: free_port() for name in SERVICES}
+        ports = free_ports(2 * len(SERVICES))
+        self.ports = dict(zip(SERVICES, ports))
+        self.metrics_ports = dict(zip(SERVICES, ports[len(SERVICES):]))
         self.processes = {}
         self.channels = {}
         self.clock_offsets = {}  # service -> seconds added to the real clock

@@ -7,7 +7,6 @@ as another ministry system would see them. Then SIGTERM stops each cleanly (exit
 """
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,6 +17,8 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 sys.path.insert(0, os.path.join(ROOT, "tools", "pyclient"))
 import health_check  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
+from free_ports import free_ports  # noqa: E402
 
 BUILD = sys.argv.pop(1) if len(sys.argv) > 1 else os.path.join(ROOT, "build")
 SERVICES = {
@@ -28,20 +29,13 @@ SERVICES = {
 }
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class ServicesSmokeTest(unittest.TestCase):
     def test_every_service_serves_health_and_reflection_and_stops_on_sigterm(self):
         data = tempfile.mkdtemp(prefix="dienhinh-smoke-")
         procs = {}
         addresses = {}
         try:
-            for name in SERVICES:
-                port = free_port()
+            for name, port in zip(SERVICES, free_ports(len(SERVICES))):
                 addresses[name] = f"127.0.0.1:{port}"
                 binary = os.path.join(BUILD, "services", name, "dienhinh-" + name)
                 procs[name] = subprocess.Popen(

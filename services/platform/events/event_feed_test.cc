@@ -46,6 +46,29 @@ std::map<std::string, int> AppliedCounts(Database& db) {
   return counts;
 }
 
+// Reads SubscribeBatches from `after` until the event numbered `last` arrives (or 10 s pass).
+std::vector<events::v1::EventBatch> ReadBatches(int port, int64_t after, int64_t last) {
+  auto channel =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
+  auto stub = events::v1::EventFeed::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  events::v1::SubscribeBatchesRequest request;
+  request.set_after_sequence(after);
+  auto reader = stub->SubscribeBatches(&context, request);
+  std::vector<events::v1::EventBatch> batches;
+  events::v1::EventBatch batch;
+  while (reader->Read(&batch)) {
+    batches.push_back(batch);
+    if (batch.events_size() > 0 && batch.events(batch.events_size() - 1).sequence() >= last) {
+      break;
+    }
+  }
+  context.TryCancel();
+  reader->Finish();
+  return batches;
+}
+
 class EventFeedTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
@@ -195,6 +218,61 @@ TEST_P(EventFeedTest, ARolledBackAppendIsNeverServedEvenWhenItsNumberIsReused) {
   ASSERT_TRUE(events.ok()) << events.status();
   ASSERT_EQ(events->size(), 1u);
   EXPECT_EQ((*events)[0]->request_id(), "from-the-other-writer");
+}
+
+// The tail reads back the bytes of only the events this log did not append: its own come from
+// memory, another writer's from the database, in one order.
+TEST_P(EventFeedTest, TheTailServesItsOwnAndAnotherWritersEventsInOrder) {
+  Publish("first-", 1);
+  absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (log_->LastSequence() < 1 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(5));
+  EventLog other(producer_.db.get(), {.source = "registry", .site = "test-site"});
+  for (auto [log, marker] : {std::pair{log_.get(), "own-a"}, std::pair{&other, "other-b"},
+                             std::pair{log_.get(), "own-c"}, std::pair{&other, "other-d"}}) {
+    absl::Status s = RunInTransaction(*producer_.db, TxMode::kWrite, [&](Transaction& tx) {
+      Event event;
+      event.set_request_id(marker);
+      return log->Append(tx, event).status();
+    });
+    ASSERT_TRUE(s.ok()) << s;
+  }
+  log_->Notify();
+  while (log_->LastSequence() < 5 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(5));
+  auto events = log_->Read(1, 100);
+  ASSERT_TRUE(events.ok()) << events.status();
+  std::vector<std::string> markers;
+  for (const auto& event : *events) markers.push_back(event->request_id());
+  EXPECT_EQ(markers, (std::vector<std::string>{"own-a", "other-b", "own-c", "other-d"}));
+}
+
+// An import appends an event per row in one transaction; the log keeps only the first
+// ring_capacity of them in memory, and the tail reads the rest back: every one is served.
+TEST_P(EventFeedTest, AnEventPerRowOfOneLargeTransactionIsServedWhole) {
+  StopServer();
+  log_ = std::make_unique<EventLog>(
+      producer_.db.get(),
+      EventLog::Options{.source = "registry", .site = "test-site",
+                        .poll_interval = absl::Milliseconds(100), .ring_capacity = 8});
+  StartServer("127.0.0.1:0");
+  Publish("first-", 1);
+  absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (log_->LastSequence() < 1 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(5));
+  absl::Status s = RunInTransaction(*producer_.db, TxMode::kWrite, [&](Transaction& tx) {
+    for (int i = 0; i < 50; ++i) {
+      Event event;
+      event.set_request_id(absl::StrCat("row-", i));
+      if (auto appended = log_->Append(tx, event); !appended.ok()) return appended.status();
+    }
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(s.ok()) << s;
+  log_->Notify();
+  std::vector<std::string> markers;
+  for (const auto& batch : ReadBatches(port_, 1, 51)) {
+    for (const Event& event : batch.events()) markers.push_back(event.request_id());
+  }
+  ASSERT_EQ(markers.size(), 50u);
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(markers[i], absl::StrCat("row-", i));
 }
 
 TEST_P(EventFeedTest, ReplaysFromTheCursorThenFollowsLive) {
@@ -409,29 +487,6 @@ TEST_P(EventFeedTest, NegativeCursorIsInvalidArgument) {
   Event event;
   EXPECT_FALSE(reader->Read(&event));
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-}
-
-// Reads SubscribeBatches from `after` until the event numbered `last` arrives (or 10 s pass).
-std::vector<events::v1::EventBatch> ReadBatches(int port, int64_t after, int64_t last) {
-  auto channel =
-      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
-  auto stub = events::v1::EventFeed::NewStub(channel);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  events::v1::SubscribeBatchesRequest request;
-  request.set_after_sequence(after);
-  auto reader = stub->SubscribeBatches(&context, request);
-  std::vector<events::v1::EventBatch> batches;
-  events::v1::EventBatch batch;
-  while (reader->Read(&batch)) {
-    batches.push_back(batch);
-    if (batch.events_size() > 0 && batch.events(batch.events_size() - 1).sequence() >= last) {
-      break;
-    }
-  }
-  context.TryCancel();
-  reader->Finish();
-  return batches;
 }
 
 TEST_P(EventFeedTest, SubscribeBatchesSendsABacklogInFewMessagesInOrder) {

@@ -97,34 +97,76 @@ absl::StatusOr<std::vector<std::shared_ptr<const Event>>> EventLog::ReadFromData
     int64_t after, int limit, bool own) {
   auto tx = db_->Begin(TxMode::kRead);
   if (!tx.ok()) return tx.status();
-  auto rows = (*tx)->Query(
-      "SELECT sequence, event_id, event FROM outbox WHERE sequence > ? ORDER BY sequence LIMIT ?",
-      {SqlParam(after), SqlParam(limit)});
-  if (!rows.ok()) return rows.status();
   std::vector<std::shared_ptr<const Event>> out;
-  out.reserve(rows->size());
-  for (const SqlRow& row : *rows) {
-    if (own) {
-      absl::MutexLock lock(&pending_mutex_);
+  if (!own) {
+    auto rows = (*tx)->Query(
+        "SELECT sequence, event FROM outbox WHERE sequence > ? ORDER BY sequence LIMIT ?",
+        {SqlParam(after), SqlParam(limit)});
+    if (!rows.ok()) return rows.status();
+    out.reserve(rows->size());
+    for (const SqlRow& row : *rows) {
+      auto event = Parse(row.Int(0), row.Blob(1));
+      if (!event.ok()) return event.status();
+      out.push_back(*std::move(event));
+    }
+    return out;
+  }
+  // The tail: which events committed, by number and id; then the stored bytes of only those
+  // this process did not append (or whose number a rolled-back append of its had), read in
+  // the same transaction. Reading every event's bytes back (an evaluation's are kilobytes, on
+  // overflow pages) was most of the tail's cost.
+  auto committed = (*tx)->Query(
+      "SELECT sequence, event_id FROM outbox WHERE sequence > ? ORDER BY sequence LIMIT ?",
+      {SqlParam(after), SqlParam(limit)});
+  if (!committed.ok()) return committed.status();
+  out.resize(committed->size());
+  size_t first_missing = out.size();
+  {
+    absl::MutexLock lock(&pending_mutex_);
+    for (size_t i = 0; i < out.size(); ++i) {
+      const SqlRow& row = (*committed)[i];
       auto it = pending_.find(row.Int(0));
       if (it != pending_.end() && it->second->id() == row.Text(1)) {
-        out.push_back(it->second);
-        continue;
+        out[i] = it->second;
+      } else if (first_missing == out.size()) {
+        first_missing = i;
       }
     }
-    auto event = std::make_shared<Event>();
-    if (!event->ParseFromString(row.Blob(2))) {
-      return absl::DataLossError(absl::StrCat("outbox row after ", after, " does not parse"));
-    }
-    out.push_back(std::move(event));
   }
-  if (own && !out.empty()) {
+  if (first_missing < out.size()) {
+    auto rows = (*tx)->Query(
+        "SELECT sequence, event FROM outbox WHERE sequence >= ? AND sequence <= ? "
+        "ORDER BY sequence",
+        {SqlParam((*committed)[first_missing].Int(0)), SqlParam(committed->back().Int(0))});
+    if (!rows.ok()) return rows.status();
+    size_t i = first_missing;
+    for (const SqlRow& row : *rows) {
+      while (i < out.size() && (*committed)[i].Int(0) < row.Int(0)) ++i;
+      if (i == out.size() || out[i] != nullptr) continue;
+      auto event = Parse(row.Int(0), row.Blob(1));
+      if (!event.ok()) return event.status();
+      out[i] = *std::move(event);
+    }
+    for (const auto& event : out) {
+      if (event == nullptr) return absl::InternalError("an outbox row vanished while read");
+    }
+  }
+  if (!out.empty()) {
     // Whatever this process appended up to here has committed (and is in `out`) or rolled back.
     const int64_t last = out.back()->sequence();
     absl::MutexLock lock(&pending_mutex_);
     absl::erase_if(pending_, [last](const auto& entry) { return entry.first <= last; });
   }
   return out;
+}
+
+absl::StatusOr<std::shared_ptr<const Event>> EventLog::Parse(int64_t sequence,
+                                                             absl::string_view bytes) {
+  auto event = std::make_shared<Event>();
+  if (!event->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(absl::StrCat("outbox event ", sequence, " does not parse"));
+  }
+  return event;
 }
 
 void EventLog::AddListener(Listener* listener) {

@@ -84,6 +84,9 @@ class EventLog {
   // `own`: take the events this process appended from pending_ rather than parsing them.
   absl::StatusOr<std::vector<std::shared_ptr<const Event>>> ReadFromDatabase(int64_t after,
                                                                              int limit, bool own);
+  // A stored event's bytes, as read back.
+  static absl::StatusOr<std::shared_ptr<const Event>> Parse(int64_t sequence,
+                                                            absl::string_view bytes);
   void TailLoop();
 
   Database* db_;
