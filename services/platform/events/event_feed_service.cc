@@ -27,6 +27,7 @@ class EventFeedService::StreamOf final : public EventFeedService::Stream,
                                          public grpc::ServerWriteReactor<Message> {
  public:
   StreamOf(EventFeedService* service, int64_t after) : service_(service), cursor_(after) {}
+  ~StreamOf() override { ReleaseBatch(); }
 
   void Begin() {
     service_->log_->AddListener(this);
@@ -51,6 +52,7 @@ class EventFeedService::StreamOf final : public EventFeedService::Stream,
     }
     {
       absl::MutexLock lock(&mutex_);
+      ReleaseBatch();
       cursor_ = queue_[in_flight_ - 1]->sequence();
       queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(in_flight_));
       in_flight_ = 0;
@@ -105,13 +107,21 @@ class EventFeedService::StreamOf final : public EventFeedService::Stream,
   // (they stay queued, and alive, until the write is done).
   const Message* TakeNext() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
+  // A batch points at the queued events instead of holding copies of them (copying, then
+  // freeing, each event was a tenth of the registry's CPU during an import). It only reads
+  // them, as a Subscribe write does; they are handed back before the batch is cleared or
+  // destroyed, or it would delete what the queue owns.
+  void ReleaseBatch() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    auto& events = *batch_.mutable_events();
+    while (!events.empty()) events.UnsafeArenaReleaseLast();
+  }
+
   EventFeedService* service_;
   absl::Mutex mutex_;
-  // Shared with the log's ring and every other subscriber: an event is never copied for a
-  // Subscribe stream (a batch holds copies of its events until the next is taken).
+  // Shared with the log's ring and every other subscriber: an event is never copied.
   std::deque<std::shared_ptr<const Event>> queue_ ABSL_GUARDED_BY(mutex_);
   size_t in_flight_ ABSL_GUARDED_BY(mutex_) = 0;
-  EventBatch batch_ ABSL_GUARDED_BY(mutex_);  // SubscribeBatches only
+  EventBatch batch_ ABSL_GUARDED_BY(mutex_);  // SubscribeBatches only: see ReleaseBatch
   int64_t cursor_ ABSL_GUARDED_BY(mutex_);
   bool writing_ ABSL_GUARDED_BY(mutex_) = false;
   bool refilling_ ABSL_GUARDED_BY(mutex_) = false;
@@ -127,14 +137,14 @@ const Event* EventFeedService::StreamOf<Event>::TakeNext() {
 
 template <>
 const EventBatch* EventFeedService::StreamOf<EventBatch>::TakeNext() {
-  batch_.Clear();
+  ReleaseBatch();
   size_t bytes = 0;
   size_t n = 0;
   for (; n < queue_.size() && n < kMaxBatchEvents; ++n) {
     const Event& event = *queue_[n];
     bytes += event.ByteSizeLong();
     if (n > 0 && bytes > kMaxBatchBytes) break;
-    *batch_.add_events() = event;
+    batch_.mutable_events()->UnsafeArenaAddAllocated(const_cast<Event*>(&event));
   }
   in_flight_ = n;
   return &batch_;
