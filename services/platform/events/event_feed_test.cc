@@ -227,12 +227,12 @@ TEST_P(EventFeedTest, TheTailServesItsOwnAndAnotherWritersEventsInOrder) {
   absl::Time deadline = absl::Now() + absl::Seconds(10);
   while (log_->LastSequence() < 1 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(5));
   EventLog other(producer_.db.get(), {.source = "registry", .site = "test-site"});
-  for (auto [log, marker] : {std::pair{log_.get(), "own-a"}, std::pair{&other, "other-b"},
-                             std::pair{log_.get(), "own-c"}, std::pair{&other, "other-d"}}) {
+  for (const auto& append : {std::pair{log_.get(), "own-a"}, std::pair{&other, "other-b"},
+                              std::pair{log_.get(), "own-c"}, std::pair{&other, "other-d"}}) {
     absl::Status s = RunInTransaction(*producer_.db, TxMode::kWrite, [&](Transaction& tx) {
       Event event;
-      event.set_request_id(marker);
-      return log->Append(tx, event).status();
+      event.set_request_id(append.second);
+      return append.first->Append(tx, event).status();
     });
     ASSERT_TRUE(s.ok()) << s;
   }
