@@ -475,18 +475,29 @@ TEST_P(EventFeedTest, AnEventCommittedWhileTheLogStartsReachesAWaitingSubscriber
   EXPECT_TRUE(consumer.WaitForCursor(1, absl::Seconds(3))) << consumer.cursor();
 }
 
-TEST_P(EventFeedTest, NegativeCursorIsInvalidArgument) {
+TEST_P(EventFeedTest, NegativeCursorIsInvalidArgumentForBothMethods) {
   auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port_),
                                      grpc::InsecureChannelCredentials());
   auto stub = events::v1::EventFeed::NewStub(channel);
+  {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    events::v1::SubscribeRequest request;
+    request.set_after_sequence(-5);
+    auto reader = stub->Subscribe(&context, request);
+    Event event;
+    EXPECT_FALSE(reader->Read(&event));
+    EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT) << "Subscribe";
+  }
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  events::v1::SubscribeRequest request;
-  request.set_after_sequence(-5);
-  auto reader = stub->Subscribe(&context, request);
-  Event event;
-  EXPECT_FALSE(reader->Read(&event));
-  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  events::v1::SubscribeBatchesRequest request;
+  request.set_after_sequence(-1);
+  auto reader = stub->SubscribeBatches(&context, request);
+  events::v1::EventBatch batch;
+  EXPECT_FALSE(reader->Read(&batch));
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << "SubscribeBatches";
 }
 
 TEST_P(EventFeedTest, SubscribeBatchesSendsABacklogInFewMessagesInOrder) {
@@ -579,20 +590,6 @@ TEST_P(EventFeedTest, AConsumerFollowsAFeedWithoutBatchesThroughSubscribe) {
   EXPECT_EQ(counts.size(), 35u);
   for (const auto& [marker, times] : counts) EXPECT_EQ(times, 1) << marker;
   old_host.Drain();
-}
-
-TEST_P(EventFeedTest, NegativeCursorIsInvalidArgumentForBatchesToo) {
-  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port_),
-                                     grpc::InsecureChannelCredentials());
-  auto stub = events::v1::EventFeed::NewStub(channel);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  events::v1::SubscribeBatchesRequest request;
-  request.set_after_sequence(-1);
-  auto reader = stub->SubscribeBatches(&context, request);
-  events::v1::EventBatch batch;
-  EXPECT_FALSE(reader->Read(&batch));
-  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, EventFeedTest,
