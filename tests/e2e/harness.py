@@ -47,6 +47,7 @@ import grpc
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 sys.path.insert(0, os.path.join(ROOT, "tools", "pyclient"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # for an import from elsewhere
 from free_ports import free_ports  # noqa: E402
 from stubs import load  # noqa: E402  (generates the Python stubs from proto/ at run time)
 

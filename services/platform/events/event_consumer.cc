@@ -242,8 +242,9 @@ void EventConsumer::ApplyReceived() {
 }
 
 bool EventConsumer::Enqueue(EventBatch& batch, int64_t& after, size_t capacity) {
-  // Read ahead by up to two batches: the next batch gathers while one is applied, and a slow
-  // applier holds the stream back (gRPC's flow control) rather than memory growing.
+  // Read ahead by up to two applied batches (and one feed message past them): the next batch
+  // gathers while one is applied, and a slow applier holds the stream back (gRPC's flow
+  // control) rather than memory growing.
   absl::MutexLock lock(&mutex_);
   auto room = [this, capacity]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
     return stopping_ || received_.size() < capacity;
