@@ -53,7 +53,7 @@ class EventFeedService::StreamOf final : public EventFeedService::Stream,
     {
       absl::MutexLock lock(&mutex_);
       ReleaseBatch();
-      cursor_ = queue_[in_flight_ - 1]->sequence();
+      cursor_ = queue_[in_flight_ - 1]->sequence;
       queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(in_flight_));
       in_flight_ = 0;
       writing_ = false;
@@ -118,8 +118,9 @@ class EventFeedService::StreamOf final : public EventFeedService::Stream,
 
   EventFeedService* service_;
   absl::Mutex mutex_;
-  // Shared with the log's ring and every other subscriber: an event is never copied.
-  std::deque<std::shared_ptr<const Event>> queue_ ABSL_GUARDED_BY(mutex_);
+  // Shared with the log's ring and every other subscriber: an event is never copied, and is
+  // written as the bytes it was stored as (LoggedEvent).
+  std::deque<std::shared_ptr<const LoggedEvent>> queue_ ABSL_GUARDED_BY(mutex_);
   size_t in_flight_ ABSL_GUARDED_BY(mutex_) = 0;
   EventBatch batch_ ABSL_GUARDED_BY(mutex_);  // SubscribeBatches only: see ReleaseBatch
   int64_t cursor_ ABSL_GUARDED_BY(mutex_);
@@ -132,7 +133,7 @@ class EventFeedService::StreamOf final : public EventFeedService::Stream,
 template <>
 const Event* EventFeedService::StreamOf<Event>::TakeNext() {
   in_flight_ = 1;
-  return queue_.front().get();
+  return &queue_.front()->wire;
 }
 
 template <>
@@ -141,7 +142,7 @@ const EventBatch* EventFeedService::StreamOf<EventBatch>::TakeNext() {
   size_t bytes = 0;
   size_t n = 0;
   for (; n < queue_.size() && n < kMaxBatchEvents; ++n) {
-    const Event& event = *queue_[n];
+    const Event& event = queue_[n]->wire;
     bytes += event.ByteSizeLong();
     if (n > 0 && bytes > kMaxBatchBytes) break;
     batch_.mutable_events()->UnsafeArenaAddAllocated(const_cast<Event*>(&event));

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/platform/ids/ulid.h"
@@ -15,6 +16,26 @@ namespace {
 constexpr int64_t kOutboxLockKey = 0x6468'6f75'7462'6f78;  // "dhoutbox"
 
 }  // namespace
+
+absl::StatusOr<std::shared_ptr<const LoggedEvent>> LoggedEvent::FromBytes(
+    int64_t sequence, absl::string_view bytes) {
+  auto logged = std::make_shared<LoggedEvent>();
+  logged->sequence = sequence;
+  // Only the top level is split into fields; the payload stays one run of bytes.
+  auto* fields = logged->wire.GetReflection()->MutableUnknownFields(&logged->wire);
+  if (!fields->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(absl::StrCat("outbox event ", sequence, " does not parse"));
+  }
+  return logged;
+}
+
+absl::StatusOr<Event> LoggedEvent::Decode() const {
+  Event event;
+  if (!event.ParseFromString(wire.SerializeAsString())) {
+    return absl::DataLossError(absl::StrCat("outbox event ", sequence, " does not parse"));
+  }
+  return event;
+}
 
 EventLog::EventLog(Database* db, Options options) : db_(db), options_(std::move(options)) {
   tail_thread_ = std::thread([this] { TailLoop(); });
@@ -57,14 +78,18 @@ absl::StatusOr<std::shared_ptr<const Event>> EventLog::Append(Transaction& tx, E
       {SqlParam(sequence), SqlParam(event.id()), SqlParam(absl::ToUnixMicros(now)),
        SqlParam::Blob(bytes)});
   if (!inserted.ok()) return inserted.status();
-  auto shared = std::make_shared<const Event>(std::move(event));
-  absl::MutexLock lock(&pending_mutex_);
-  // A large transaction (an import appends an event per row) keeps only its first events here:
-  // the rest would all wait in memory for the commit. The tail parses those.
-  if (pending_.size() < options_.ring_capacity || pending_.contains(sequence)) {
-    pending_.insert_or_assign(sequence, shared);  // a rolled-back append's number may be reused
+  {
+    absl::MutexLock lock(&pending_mutex_);
+    // A large transaction (an import appends an event per row) keeps only its first events
+    // here: the rest would all wait in memory for the commit. The tail reads those back.
+    if (pending_.size() < options_.ring_capacity || pending_.contains(sequence)) {
+      auto logged = LoggedEvent::FromBytes(sequence, bytes);
+      if (!logged.ok()) return logged.status();
+      // A rolled-back append's number may be reused.
+      pending_.insert_or_assign(sequence, Pending{event.id(), *std::move(logged)});
+    }
   }
-  return shared;
+  return std::make_shared<const Event>(std::move(event));
 }
 
 void EventLog::Notify() {
@@ -77,15 +102,15 @@ int64_t EventLog::LastSequence() {
   return tail_;
 }
 
-absl::StatusOr<std::vector<std::shared_ptr<const Event>>> EventLog::Read(int64_t after,
-                                                                         int limit) {
+absl::StatusOr<std::vector<std::shared_ptr<const LoggedEvent>>> EventLog::Read(int64_t after,
+                                                                               int limit) {
   {
     absl::MutexLock lock(&mutex_);
     if (tail_loaded_ && after >= ring_floor_) {
-      std::vector<std::shared_ptr<const Event>> out;
+      std::vector<std::shared_ptr<const LoggedEvent>> out;
       auto it = std::upper_bound(
           ring_.begin(), ring_.end(), after,
-          [](int64_t a, const std::shared_ptr<const Event>& e) { return a < e->sequence(); });
+          [](int64_t a, const std::shared_ptr<const LoggedEvent>& e) { return a < e->sequence; });
       for (; it != ring_.end() && static_cast<int>(out.size()) < limit; ++it) out.push_back(*it);
       return out;
     }
@@ -93,11 +118,11 @@ absl::StatusOr<std::vector<std::shared_ptr<const Event>>> EventLog::Read(int64_t
   return ReadFromDatabase(after, limit, /*own=*/false);
 }
 
-absl::StatusOr<std::vector<std::shared_ptr<const Event>>> EventLog::ReadFromDatabase(
+absl::StatusOr<std::vector<std::shared_ptr<const LoggedEvent>>> EventLog::ReadFromDatabase(
     int64_t after, int limit, bool own) {
   auto tx = db_->Begin(TxMode::kRead);
   if (!tx.ok()) return tx.status();
-  std::vector<std::shared_ptr<const Event>> out;
+  std::vector<std::shared_ptr<const LoggedEvent>> out;
   if (!own) {
     auto rows = (*tx)->Query(
         "SELECT sequence, event FROM outbox WHERE sequence > ? ORDER BY sequence LIMIT ?",
@@ -105,7 +130,7 @@ absl::StatusOr<std::vector<std::shared_ptr<const Event>>> EventLog::ReadFromData
     if (!rows.ok()) return rows.status();
     out.reserve(rows->size());
     for (const SqlRow& row : *rows) {
-      auto event = Parse(row.Int(0), row.Blob(1));
+      auto event = LoggedEvent::FromBytes(row.Int(0), row.Blob(1));
       if (!event.ok()) return event.status();
       out.push_back(*std::move(event));
     }
@@ -126,8 +151,8 @@ absl::StatusOr<std::vector<std::shared_ptr<const Event>>> EventLog::ReadFromData
     for (size_t i = 0; i < out.size(); ++i) {
       const SqlRow& row = (*committed)[i];
       auto it = pending_.find(row.Int(0));
-      if (it != pending_.end() && it->second->id() == row.Text(1)) {
-        out[i] = it->second;
+      if (it != pending_.end() && it->second.id == row.Text(1)) {
+        out[i] = it->second.event;
       } else if (first_missing == out.size()) {
         first_missing = i;
       }
@@ -143,7 +168,7 @@ absl::StatusOr<std::vector<std::shared_ptr<const Event>>> EventLog::ReadFromData
     for (const SqlRow& row : *rows) {
       while (i < out.size() && (*committed)[i].Int(0) < row.Int(0)) ++i;
       if (i == out.size() || out[i] != nullptr) continue;
-      auto event = Parse(row.Int(0), row.Blob(1));
+      auto event = LoggedEvent::FromBytes(row.Int(0), row.Blob(1));
       if (!event.ok()) return event.status();
       out[i] = *std::move(event);
     }
@@ -153,20 +178,11 @@ absl::StatusOr<std::vector<std::shared_ptr<const Event>>> EventLog::ReadFromData
   }
   if (!out.empty()) {
     // Whatever this process appended up to here has committed (and is in `out`) or rolled back.
-    const int64_t last = out.back()->sequence();
+    const int64_t last = out.back()->sequence;
     absl::MutexLock lock(&pending_mutex_);
     absl::erase_if(pending_, [last](const auto& entry) { return entry.first <= last; });
   }
   return out;
-}
-
-absl::StatusOr<std::shared_ptr<const Event>> EventLog::Parse(int64_t sequence,
-                                                             absl::string_view bytes) {
-  auto event = std::make_shared<Event>();
-  if (!event->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::DataLossError(absl::StrCat("outbox event ", sequence, " does not parse"));
-  }
-  return event;
 }
 
 void EventLog::AddListener(Listener* listener) {
@@ -226,13 +242,13 @@ void EventLog::TailLoop() {
       }
       reported_error = false;
       if (batch->empty()) break;
-      after = batch->back()->sequence();
+      after = batch->back()->sequence;
       grew = true;
       absl::MutexLock lock(&mutex_);
       for (auto& e : *batch) ring_.push_back(std::move(e));
       tail_ = after;
       while (ring_.size() > options_.ring_capacity) {
-        ring_floor_ = ring_.front()->sequence();
+        ring_floor_ = ring_.front()->sequence;
         ring_.pop_front();
       }
       if (batch->size() < 512) break;

@@ -13,11 +13,12 @@
 // a transaction that appended events: the tail wakes at once instead of at its next poll
 // (the poll still catches writes made by other processes on a shared PostgreSQL).
 //
-// Events are shared, never copied: Append keeps the event it stored, and when the tail finds
-// that event committed (same sequence, same id) it puts that one in the ring instead of
-// parsing the stored bytes again (parsing its own evaluations back was ~20% of evaluation's
-// CPU). What the tail reads from the database is still what decides: an append whose
-// transaction rolled back is dropped once the tail has passed its sequence.
+// The ring holds each event as the bytes it was stored as (a LoggedEvent), never parsed: the
+// feed writes those bytes to every subscriber as they are. Append keeps the bytes it stored,
+// and when the tail finds that event committed (same sequence, same id) it puts them in the
+// ring instead of reading them back (reading its own evaluations back and parsing them was
+// ~20% of evaluation's CPU). What the tail reads from the database is still what decides: an
+// append whose transaction rolled back is dropped once the tail has passed its sequence.
 #ifndef DIENHINH_SERVICES_PLATFORM_EVENTS_EVENT_LOG_H_
 #define DIENHINH_SERVICES_PLATFORM_EVENTS_EVENT_LOG_H_
 
@@ -40,6 +41,22 @@
 namespace dienhinh::platform {
 
 using Event = ::dienhinh::events::v1::Event;
+
+// A committed event as the log stored it. `wire` holds the stored bytes as unknown fields, so
+// writing it to a subscriber (alone, or inside an EventBatch) serializes exactly those bytes,
+// without protobuf walking every field of the payload and checking its text again: for an
+// evaluation's event, ~4 KB of criteria and reasons, that walk was ~10% of evaluation's CPU
+// while reporting followed its feed. Its accessors see no fields; read it with Decode.
+struct LoggedEvent {
+  int64_t sequence = 0;
+  Event wire;
+
+  // `bytes` as stored in the outbox (DATA_LOSS when they are not a protobuf message).
+  static absl::StatusOr<std::shared_ptr<const LoggedEvent>> FromBytes(int64_t sequence,
+                                                                      absl::string_view bytes);
+  // The event itself (DATA_LOSS when the bytes are not an Event).
+  absl::StatusOr<Event> Decode() const;
+};
 
 class EventLog {
  public:
@@ -71,7 +88,7 @@ class EventLog {
 
   // Committed events with sequence > after, in order, at most `limit`: from the ring when it
   // holds them, otherwise from the database.
-  absl::StatusOr<std::vector<std::shared_ptr<const Event>>> Read(int64_t after, int limit);
+  absl::StatusOr<std::vector<std::shared_ptr<const LoggedEvent>>> Read(int64_t after, int limit);
   // The highest sequence the tail has seen committed.
   int64_t LastSequence();
 
@@ -81,12 +98,9 @@ class EventLog {
   const Options& options() const { return options_; }
 
  private:
-  // `own`: take the events this process appended from pending_ rather than parsing them.
-  absl::StatusOr<std::vector<std::shared_ptr<const Event>>> ReadFromDatabase(int64_t after,
-                                                                             int limit, bool own);
-  // A stored event's bytes, as read back.
-  static absl::StatusOr<std::shared_ptr<const Event>> Parse(int64_t sequence,
-                                                            absl::string_view bytes);
+  // `own`: take the events this process appended from pending_ rather than reading them back.
+  absl::StatusOr<std::vector<std::shared_ptr<const LoggedEvent>>> ReadFromDatabase(
+      int64_t after, int limit, bool own);
   void TailLoop();
 
   Database* db_;
@@ -96,16 +110,19 @@ class EventLog {
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   bool notified_ ABSL_GUARDED_BY(mutex_) = false;
   // The ring holds every committed event with sequence in (ring_floor_, tail_].
-  std::deque<std::shared_ptr<const Event>> ring_ ABSL_GUARDED_BY(mutex_);
+  std::deque<std::shared_ptr<const LoggedEvent>> ring_ ABSL_GUARDED_BY(mutex_);
   int64_t ring_floor_ ABSL_GUARDED_BY(mutex_) = 0;
   int64_t tail_ ABSL_GUARDED_BY(mutex_) = 0;
   bool tail_loaded_ ABSL_GUARDED_BY(mutex_) = false;
 
-  // Appended by this process, by sequence, until the tail has passed them (committed or not);
-  // at most ring_capacity of them.
+  // Appended by this process, by sequence, with their ids, until the tail has passed them
+  // (committed or not); at most ring_capacity of them.
+  struct Pending {
+    std::string id;
+    std::shared_ptr<const LoggedEvent> event;
+  };
   absl::Mutex pending_mutex_;
-  absl::flat_hash_map<int64_t, std::shared_ptr<const Event>> pending_
-      ABSL_GUARDED_BY(pending_mutex_);
+  absl::flat_hash_map<int64_t, Pending> pending_ ABSL_GUARDED_BY(pending_mutex_);
 
   absl::Mutex listeners_mutex_;
   absl::flat_hash_set<Listener*> listeners_ ABSL_GUARDED_BY(listeners_mutex_);

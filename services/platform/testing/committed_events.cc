@@ -24,7 +24,11 @@ std::vector<Event> CommittedEvents(Database& db, EventLog& log, absl::Duration t
     if (static_cast<int64_t>(events->size()) >= committed || absl::Now() > deadline) {
       std::vector<Event> out;
       out.reserve(events->size());
-      for (const auto& e : *events) out.push_back(*e);  // tests inspect and keep copies
+      for (const auto& e : *events) {
+        auto decoded = e->Decode();
+        EXPECT_TRUE(decoded.ok()) << decoded.status();
+        if (decoded.ok()) out.push_back(*std::move(decoded));
+      }
       return out;
     }
     absl::SleepFor(absl::Milliseconds(5));
