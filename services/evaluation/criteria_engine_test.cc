@@ -529,6 +529,28 @@ TEST(CriteriaEngineTest, TheSameInputsGiveTheSameBytes) {
   EXPECT_NE(Evaluate(CanThoPlan(), newer.nomination, newer.facts)->input_digest(), first->input_digest());
 }
 
+// Stored evaluations keep their input digest, and a new evaluation whose digest differs makes
+// a new version: a change in how the digest is computed would give every nomination a second,
+// identical version after an upgrade. The same inputs must give the digest they gave before.
+TEST(CriteriaEngineTest, TheInputDigestIsTheOneEarlierReleasesStored) {
+  Scenario s = GoodScenario(kLeaderCategory);
+  s.nomination.set_etag("e1");
+  s.nomination.mutable_create_time()->set_seconds(1600000000);
+  s.Person(kLeader, 2019).set_etag("e2");
+  s.Person(kLeader, 2019).mutable_update_time()->set_seconds(1700000000);
+  s.Unit(kSchool, 2019).set_source("import");
+  ASSERT_FALSE(s.facts.units.empty());
+  ASSERT_FALSE(s.facts.persons.empty());
+  s.facts.units.begin()->second.set_etag("e3");
+  s.facts.units.begin()->second.mutable_create_time()->set_seconds(1500000000);
+  s.facts.persons.begin()->second.set_etag("e4");
+  s.facts.persons.begin()->second.mutable_update_time()->set_seconds(1650000000);
+  auto evaluation = Evaluate(CanThoPlan(), s.nomination, s.facts);
+  ASSERT_TRUE(evaluation.ok()) << evaluation.status();
+  EXPECT_EQ(evaluation->input_digest(),
+            "5891d985f4fc4528f0472cd31d502d37937550faf9acd5ae156174df6f234b04");
+}
+
 TEST(CriteriaEngineTest, ANominationUnderAnotherPlanIsRefused) {
   Scenario s = GoodScenario(kInstitution);
   s.nomination.set_plan("plans/other");

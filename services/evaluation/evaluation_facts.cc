@@ -3,9 +3,11 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <initializer_list>
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/wire_format_lite.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -24,6 +26,31 @@ std::string Canonical(const google::protobuf::Message& message) {
     google::protobuf::io::CodedOutputStream coded(&stream);
     coded.SetSerializationDeterministic(true);
     message.SerializeToCodedStream(&coded);
+  }
+  return out;
+}
+
+// Canonical(message) with the top-level fields numbered in `left_out` absent: the bytes of a
+// copy with them cleared, without making the copy (copying each nomination and fact to clear
+// its bookkeeping was a fifth of InputDigest). Deterministic serialization writes each
+// top-level field as one run of bytes, so leaving the runs out is clearing the fields.
+std::string CanonicalWithout(const google::protobuf::Message& message,
+                             std::initializer_list<int> left_out) {
+  const std::string full = Canonical(message);
+  std::string out;
+  out.reserve(full.size());
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(full.data()),
+                                            static_cast<int>(full.size()));
+  while (true) {
+    const int start = in.CurrentPosition();
+    const uint32_t tag = in.ReadTag();
+    if (tag == 0) break;
+    // Bytes protobuf itself wrote always parse; were they not to, digest them whole.
+    if (!google::protobuf::internal::WireFormatLite::SkipField(&in, tag)) return full;
+    const int field = google::protobuf::internal::WireFormatLite::GetTagFieldNumber(tag);
+    if (std::find(left_out.begin(), left_out.end(), field) == left_out.end()) {
+      out.append(full, static_cast<size_t>(start), static_cast<size_t>(in.CurrentPosition() - start));
+    }
   }
   return out;
 }
@@ -256,40 +283,37 @@ std::string InputDigest(const v1::Plan& plan, const Nomination& nomination,
   for (const v1::Criterion* c : ApplicableCriteria(plan, nomination.category())) {
     Piece(bytes, "criterion", Canonical(*c));
   }
-  Nomination n = nomination;
-  n.clear_create_time();
-  n.clear_update_time();
-  n.clear_etag();
-  Piece(bytes, "nomination", Canonical(n));
+  Piece(bytes, "nomination",
+        CanonicalWithout(nomination, {Nomination::kCreateTimeFieldNumber,
+                                      Nomination::kUpdateTimeFieldNumber,
+                                      Nomination::kEtagFieldNumber}));
+  using registry::v1::Person;
+  using registry::v1::PersonYearlyRecord;
+  using registry::v1::Unit;
+  using registry::v1::UnitYearlyRecord;
   for (const auto& [name, unit] : facts.units) {
-    registry::v1::Unit u = unit;
-    u.clear_create_time();
-    u.clear_update_time();
-    u.clear_etag();
-    Piece(bytes, "unit", Canonical(u));
+    Piece(bytes, "unit",
+          CanonicalWithout(unit, {Unit::kCreateTimeFieldNumber, Unit::kUpdateTimeFieldNumber,
+                                  Unit::kEtagFieldNumber}));
   }
   for (const auto& [name, person] : facts.persons) {
-    registry::v1::Person p = person;
-    p.clear_create_time();
-    p.clear_update_time();
-    p.clear_etag();
-    Piece(bytes, "person", Canonical(p));
+    Piece(bytes, "person",
+          CanonicalWithout(person, {Person::kCreateTimeFieldNumber, Person::kUpdateTimeFieldNumber,
+                                    Person::kEtagFieldNumber}));
   }
   for (const auto& [name, record] : facts.unit_records) {
-    registry::v1::UnitYearlyRecord r = record;
-    r.clear_create_time();
-    r.clear_update_time();
-    r.clear_etag();
-    r.clear_source();
-    Piece(bytes, "unit_record", Canonical(r));
+    Piece(bytes, "unit_record",
+          CanonicalWithout(record, {UnitYearlyRecord::kCreateTimeFieldNumber,
+                                    UnitYearlyRecord::kUpdateTimeFieldNumber,
+                                    UnitYearlyRecord::kEtagFieldNumber,
+                                    UnitYearlyRecord::kSourceFieldNumber}));
   }
   for (const auto& [name, record] : facts.person_records) {
-    registry::v1::PersonYearlyRecord r = record;
-    r.clear_create_time();
-    r.clear_update_time();
-    r.clear_etag();
-    r.clear_source();
-    Piece(bytes, "person_record", Canonical(r));
+    Piece(bytes, "person_record",
+          CanonicalWithout(record, {PersonYearlyRecord::kCreateTimeFieldNumber,
+                                    PersonYearlyRecord::kUpdateTimeFieldNumber,
+                                    PersonYearlyRecord::kEtagFieldNumber,
+                                    PersonYearlyRecord::kSourceFieldNumber}));
   }
   for (const auto& [criterion, review] : facts.reviews) {
     Piece(bytes, "review", Canonical(review));
