@@ -261,6 +261,32 @@ TEST_P(EvaluationWorkerTest, ABatchIsRecordedInOneTransactionOneVersionEach) {
   EXPECT_EQ(RecordedEvents().size(), static_cast<size_t>(kSchools));
 }
 
+// Two nominations of one batch that read the same unit and records each get them whole: the
+// batch's last reader of a fetched fact takes it, the others get copies.
+TEST_P(EvaluationWorkerTest, NominationsOfOneBatchThatReadTheSameFactsEachGetThem) {
+  PutGoodSchool(0);
+  intake::v1::Nomination second = MakeNomination(0);
+  second.set_name(NominationOf(1));  // the same school, nominated twice
+  Submit(MakeNomination(0));
+  Submit(second);
+  EXPECT_EQ(worker_->RunOnce(), 2);
+  auto first_evaluation = Latest(0);
+  auto second_evaluation = Latest(1);
+  ASSERT_TRUE(first_evaluation.has_value() && second_evaluation.has_value());
+  ASSERT_EQ(first_evaluation->outcomes_size(), second_evaluation->outcomes_size());
+  int met = 0;
+  for (int k = 0; k < first_evaluation->outcomes_size(); ++k) {
+    const v1::CriterionOutcome& a = first_evaluation->outcomes(k);
+    const v1::CriterionOutcome& b = second_evaluation->outcomes(k);
+    EXPECT_EQ(a.outcome(), b.outcome()) << a.criterion_id();
+    EXPECT_EQ(a.figures_size(), b.figures_size()) << a.criterion_id();
+    if (a.outcome() == v1::CriterionOutcome::OUTCOME_MET) ++met;
+  }
+  EXPECT_GT(met, 0) << "the school's records were read";
+  EXPECT_EQ(first_evaluation->nominee_display_name(), "Trường số 0");
+  EXPECT_EQ(second_evaluation->nominee_display_name(), "Trường số 0");
+}
+
 // A record changes after the batch fetched it: the batch's versions stand on what it saw, and
 // every entry of the batch stays queued (any of them might read the record); the next run makes
 // a new version for the one whose inputs changed, and none for the others.
