@@ -549,6 +549,16 @@ TEST(CriteriaEngineTest, TheInputDigestIsTheOneEarlierReleasesStored) {
   ASSERT_TRUE(evaluation.ok()) << evaluation.status();
   EXPECT_EQ(evaluation->input_digest(),
             "5891d985f4fc4528f0472cd31d502d37937550faf9acd5ae156174df6f234b04");
+
+  // The worker digests a plan's criteria once per category and passes them in: same digest.
+  const std::string criteria = CriteriaDigestInput(CanThoPlan(), s.nomination.category());
+  auto with_criteria = Evaluate(CanThoPlan(), s.nomination, s.facts, &criteria);
+  ASSERT_TRUE(with_criteria.ok()) << with_criteria.status();
+  EXPECT_EQ(with_criteria->input_digest(), evaluation->input_digest());
+  const std::string other = CriteriaDigestInput(CanThoPlan(), kInstitution);
+  ASSERT_NE(other, criteria);
+  EXPECT_NE(Evaluate(CanThoPlan(), s.nomination, s.facts, &other)->input_digest(),
+            evaluation->input_digest());
 }
 
 TEST(CriteriaEngineTest, ANominationUnderAnotherPlanIsRefused) {

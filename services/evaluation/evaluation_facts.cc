@@ -275,13 +275,23 @@ std::string AttestationDigest(const Nomination& nomination, const std::string& c
   return "";
 }
 
+std::string CriteriaDigestInput(const v1::Plan& plan, type::v1::Category category) {
+  std::string bytes;
+  for (const v1::Criterion* c : ApplicableCriteria(plan, category)) {
+    Piece(bytes, "criterion", Canonical(*c));
+  }
+  return bytes;
+}
+
 std::string InputDigest(const v1::Plan& plan, const Nomination& nomination,
-                        const EvaluationFacts& facts) {
+                        const EvaluationFacts& facts, const std::string* criteria) {
   std::string bytes;
   Piece(bytes, "plan", plan.name());
   Piece(bytes, "catalog_version", plan.catalog_version());
-  for (const v1::Criterion* c : ApplicableCriteria(plan, nomination.category())) {
-    Piece(bytes, "criterion", Canonical(*c));
+  if (criteria != nullptr) {
+    bytes += *criteria;
+  } else {
+    bytes += CriteriaDigestInput(plan, nomination.category());
   }
   Piece(bytes, "nomination",
         CanonicalWithout(nomination, {Nomination::kCreateTimeFieldNumber,

@@ -83,7 +83,18 @@ bool Transient(const absl::Status& s) {
 
 EvaluationWorker::EvaluationWorker(platform::Database* db, platform::EventLog* events,
                                    const platform::PlanCatalog* plans, RegistryFacts* registry, Options options)
-    : db_(db), events_(events), plans_(plans), registry_(registry), options_(options) {}
+    : db_(db), events_(events), plans_(plans), registry_(registry), options_(options) {
+  for (const v1::Plan* plan : plans_->plans()) {
+    for (const auto& category : plan->categories()) {
+      criteria_[{plan->name(), category.category()}] = CriteriaDigestInput(*plan, category.category());
+    }
+  }
+}
+
+absl::StatusOr<v1::Evaluation> EvaluationWorker::EvaluateWork(const Work& work) const {
+  auto it = criteria_.find({work.plan->name(), work.nomination.category()});
+  return Evaluate(*work.plan, work.nomination, work.facts, it != criteria_.end() ? &it->second : nullptr);
+}
 
 EvaluationWorker::~EvaluationWorker() { Stop(); }
 
@@ -265,7 +276,7 @@ absl::Status EvaluationWorker::RecordIn(Transaction& tx, Work& work, bool force,
   const std::set<std::string>& reads = own->reads;
   absl::StatusOr<v1::Evaluation> evaluation = work.prepared && !own->changed
                                                   ? std::move(*work.prepared)
-                                                  : Evaluate(*work.plan, work.nomination, work.facts);
+                                                  : EvaluateWork(work);
   // Used up either way: recorded again (a batch retried one by one), it is evaluated afresh.
   work.prepared.reset();
   if (!evaluation.ok()) {
@@ -452,7 +463,7 @@ void EvaluationWorker::Prepare(std::vector<Work>& work, bool evaluate) {
   for (Work& w : work) {
     if (!w.outcome.ok() || w.nomination.state() != intake::v1::Nomination::STATE_SUBMITTED) continue;
     if (!ReadOwnFacts(**tx, w).ok()) continue;
-    w.prepared = Evaluate(*w.plan, w.nomination, w.facts);
+    w.prepared = EvaluateWork(w);
   }
 }
 

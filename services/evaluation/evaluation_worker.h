@@ -19,6 +19,7 @@
 #define DIENHINH_SERVICES_EVALUATION_EVALUATION_WORKER_H_
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -115,11 +116,16 @@ class EvaluationWorker {
   // After a commit that recorded versions: wakes the feed's tail and, for queued leaders, the
   // worker itself.
   void AfterCommit(bool recorded, bool queued_dependents);
+  // Evaluate, with the plan's criteria digested once (criteria_).
+  absl::StatusOr<v1::Evaluation> EvaluateWork(const Work& work) const;
   void Loop();
 
   platform::Database* db_;
   platform::EventLog* events_;
   const platform::PlanCatalog* plans_;
+  // CriteriaDigestInput of each plan and category, made once: the catalog does not change
+  // while the worker runs.
+  std::map<std::pair<std::string, int>, std::string> criteria_;
   RegistryFacts* registry_;
   Options options_;
 
