@@ -55,6 +55,20 @@ std::string CanonicalWithout(const google::protobuf::Message& message,
   return out;
 }
 
+// A stored resource's canonical bytes without what storing it adds: its create and update
+// times and its etag; a yearly record's also without its source (the import or call it came
+// from).
+template <typename Resource>
+std::string WithoutBookkeeping(const Resource& resource) {
+  return CanonicalWithout(resource, {Resource::kCreateTimeFieldNumber,
+                                     Resource::kUpdateTimeFieldNumber, Resource::kEtagFieldNumber});
+}
+template <typename Record>
+std::string RecordWithoutBookkeeping(const Record& record) {
+  return CanonicalWithout(record, {Record::kCreateTimeFieldNumber, Record::kUpdateTimeFieldNumber,
+                                   Record::kEtagFieldNumber, Record::kSourceFieldNumber});
+}
+
 std::string Sha256Hex(const std::string& bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
@@ -293,37 +307,18 @@ std::string InputDigest(const v1::Plan& plan, const Nomination& nomination,
   } else {
     bytes += CriteriaDigestInput(plan, nomination.category());
   }
-  Piece(bytes, "nomination",
-        CanonicalWithout(nomination, {Nomination::kCreateTimeFieldNumber,
-                                      Nomination::kUpdateTimeFieldNumber,
-                                      Nomination::kEtagFieldNumber}));
-  using registry::v1::Person;
-  using registry::v1::PersonYearlyRecord;
-  using registry::v1::Unit;
-  using registry::v1::UnitYearlyRecord;
+  Piece(bytes, "nomination", WithoutBookkeeping(nomination));
   for (const auto& [name, unit] : facts.units) {
-    Piece(bytes, "unit",
-          CanonicalWithout(unit, {Unit::kCreateTimeFieldNumber, Unit::kUpdateTimeFieldNumber,
-                                  Unit::kEtagFieldNumber}));
+    Piece(bytes, "unit", WithoutBookkeeping(unit));
   }
   for (const auto& [name, person] : facts.persons) {
-    Piece(bytes, "person",
-          CanonicalWithout(person, {Person::kCreateTimeFieldNumber, Person::kUpdateTimeFieldNumber,
-                                    Person::kEtagFieldNumber}));
+    Piece(bytes, "person", WithoutBookkeeping(person));
   }
   for (const auto& [name, record] : facts.unit_records) {
-    Piece(bytes, "unit_record",
-          CanonicalWithout(record, {UnitYearlyRecord::kCreateTimeFieldNumber,
-                                    UnitYearlyRecord::kUpdateTimeFieldNumber,
-                                    UnitYearlyRecord::kEtagFieldNumber,
-                                    UnitYearlyRecord::kSourceFieldNumber}));
+    Piece(bytes, "unit_record", RecordWithoutBookkeeping(record));
   }
   for (const auto& [name, record] : facts.person_records) {
-    Piece(bytes, "person_record",
-          CanonicalWithout(record, {PersonYearlyRecord::kCreateTimeFieldNumber,
-                                    PersonYearlyRecord::kUpdateTimeFieldNumber,
-                                    PersonYearlyRecord::kEtagFieldNumber,
-                                    PersonYearlyRecord::kSourceFieldNumber}));
+    Piece(bytes, "person_record", RecordWithoutBookkeeping(record));
   }
   for (const auto& [criterion, review] : facts.reviews) {
     Piece(bytes, "review", Canonical(review));
