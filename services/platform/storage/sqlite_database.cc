@@ -18,6 +18,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "services/platform/storage/wal_checkpointer.h"
 
 namespace dienhinh::platform {
 namespace {
@@ -465,8 +466,17 @@ class SqliteDatabase final : public Database {
   }
 
   SqliteCommitStats stats() {
-    absl::MutexLock lock(&mu_);
-    return stats_;
+    SqliteCommitStats stats;
+    {
+      absl::MutexLock lock(&mu_);
+      stats = stats_;
+    }
+    if (checkpointer_ != nullptr) {
+      const WalCheckpointStats checkpoints = checkpointer_->stats();
+      stats.background_checkpoints = checkpoints.background;
+      stats.inline_checkpoints = checkpoints.inline_;
+    }
+    return stats;
   }
 
  private:
@@ -519,6 +529,9 @@ class SqliteDatabase final : public Database {
   // Declared before the readers so that they close first and the writer, last, checkpoints.
   std::unique_ptr<SqliteConnection> writer_;
   std::vector<std::unique_ptr<SqliteConnection>> readers_;
+  // Declared after the connections so that it stops (and gives the writer back its own
+  // checkpoints) before any of them closes; null in memory.
+  std::unique_ptr<WalCheckpointer> checkpointer_;
   // Whether kWrite transactions share outer transactions (see the header).
   bool grouped_ = false;
   int max_group_ = 1;
@@ -659,6 +672,12 @@ absl::StatusOr<std::unique_ptr<Database>> SqliteDatabase::Open(
       OpenConnection(file, /*writer=*/true, memory, options.sqlite_full_sync);
   if (!writer.ok()) return writer.status();
   db->writer_ = *std::move(writer);
+  if (!memory) {
+    absl::StatusOr<std::unique_ptr<WalCheckpointer>> checkpointer = WalCheckpointer::Start(
+        file, db->writer_->db(), options.sqlite_full_sync, WalCheckpointOptions{});
+    if (!checkpointer.ok()) return checkpointer.status();
+    db->checkpointer_ = *std::move(checkpointer);
+  }
   // In memory, reads share the writer connection, so an open outer transaction would show
   // them uncommitted work (and nothing is durable there anyway).
   db->grouped_ = !memory && group.max_transactions > 1;

@@ -56,6 +56,9 @@ absl::StatusOr<std::unique_ptr<Database>> OpenSqliteDatabase(
 struct SqliteCommitStats {
   int64_t logical_commits = 0;  // kWrite transactions whose Commit returned OK
   int64_t durable_commits = 0;  // COMMITs that carried them (each one fsync under FULL)
+  // WAL checkpoints run beside the writer, and by a COMMIT itself (wal_checkpointer.h).
+  int64_t background_checkpoints = 0;
+  int64_t inline_checkpoints = 0;
 };
 
 // The commit counts of a database OpenSqliteDatabase opened; nullopt for any other.
