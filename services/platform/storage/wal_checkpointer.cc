@@ -36,7 +36,7 @@ absl::StatusOr<std::unique_ptr<WalCheckpointer>> WalCheckpointer::Start(
 }
 
 WalCheckpointer::WalCheckpointer(sqlite3* own, sqlite3* writer, const WalCheckpointOptions& options)
-    : own_(own), writer_(writer), options_(options) {}
+    : own_(own), writer_(writer), options_(options), wake_at_pages_(options.background_pages) {}
 
 WalCheckpointer::~WalCheckpointer() {
   sqlite3_wal_autocheckpoint(writer_, options_.background_pages);
@@ -61,9 +61,18 @@ int WalCheckpointer::AfterCommit(void* self, sqlite3* db, const char* schema, in
     sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     absl::MutexLock lock(&checkpointer->mu_);
     ++checkpointer->stats_.inline_;
-  } else if (pages >= checkpointer->options_.background_pages) {
-    absl::MutexLock lock(&checkpointer->mu_);
+    return SQLITE_OK;
+  }
+  absl::MutexLock lock(&checkpointer->mu_);
+  // A smaller log than at the last COMMIT has restarted (a checkpoint had copied all of it).
+  if (pages < checkpointer->last_pages_) {
+    checkpointer->wake_at_pages_ = checkpointer->options_.background_pages;
+  }
+  checkpointer->last_pages_ = pages;
+  if (pages >= checkpointer->wake_at_pages_) {
     checkpointer->wanted_ = true;
+    ++checkpointer->stats_.requested;
+    checkpointer->wake_at_pages_ = pages + checkpointer->options_.background_pages;
   }
   return SQLITE_OK;
 }

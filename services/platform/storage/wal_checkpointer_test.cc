@@ -91,6 +91,16 @@ TEST_F(WalCheckpointerTest, ItsThreadCopiesTheLogIntoTheDatabaseFileAfterTheComm
   EXPECT_EQ(checkpointer_->stats().inline_, 0);
 }
 
+TEST_F(WalCheckpointerTest, ItWakesOncePerThresholdOfNewPagesNotAfterEveryCommit) {
+  Start(/*background_pages=*/40, /*inline_pages=*/100000);
+  // ~6-7 frames a commit (5 rows and the table's pages above them): ~400 frames, ~10 wakes;
+  // a wake after every commit past 40 frames would be ~50.
+  for (int i = 0; i < 60; ++i) InsertPages(5);
+  const WalCheckpointStats stats = checkpointer_->stats();
+  EXPECT_GE(stats.requested, 5);
+  EXPECT_LE(stats.requested, 15) << "one wake per 40 new frames, not one per commit past 40";
+}
+
 TEST_F(WalCheckpointerTest, ACommitUnderTheThresholdWakesNothing) {
   Start(/*background_pages=*/200, /*inline_pages=*/100000);
   InsertPages(20);
