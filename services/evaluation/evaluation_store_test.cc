@@ -58,6 +58,19 @@ v1::EvaluationTrigger Trigger(v1::EvaluationTrigger::Kind kind) {
   return t;
 }
 
+// Every evaluation `query` lists, page after page (at most 10 pages), by name.
+absl::StatusOr<std::vector<std::string>> AllPages(Transaction& tx, EvaluationQuery query) {
+  std::vector<std::string> names;
+  for (int page = 0; page < 10; ++page) {
+    auto result = QueryEvaluations(tx, query);
+    if (!result.ok()) return result.status();
+    for (const auto& e : result->items) names.push_back(e.name());
+    if (result->next_key.empty()) break;
+    query.after = result->next_key;
+  }
+  return names;
+}
+
 class EvaluationStoreTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
@@ -243,16 +256,11 @@ TEST_P(EvaluationStoreTest, ListsPageByKeyAndHideOtherUnits) {
   EvaluationQuery q;
   q.order_by = "version";
   q.page_size = 2;
-  std::vector<std::string> seen;
-  for (int page = 0; page < 5; ++page) {
-    auto result = QueryEvaluations(**tx, q);
-    ASSERT_TRUE(result.ok()) << result.status();
-    for (const auto& e : result->items) seen.push_back(e.nomination());
-    if (result->next_key.empty()) break;
-    q.after = result->next_key;
-  }
-  EXPECT_EQ(seen, (std::vector<std::string>{"nominations/N0", "nominations/N1", "nominations/N2", "nominations/N3",
-                                            "nominations/N4"}));
+  auto seen = AllPages(**tx, q);
+  ASSERT_TRUE(seen.ok()) << seen.status();
+  EXPECT_EQ(*seen, (std::vector<std::string>{"nominations/N0/evaluations/1", "nominations/N1/evaluations/1",
+                                             "nominations/N2/evaluations/1", "nominations/N3/evaluations/1",
+                                             "nominations/N4/evaluations/1"}));
   EvaluationQuery mine;
   mine.visible_unit = "units/1";
   auto visible = QueryEvaluations(**tx, mine);
@@ -329,17 +337,11 @@ TEST_P(EvaluationStoreTest, ListsOfVersionsReadFromTheirEventsPageByKey) {
     EvaluationQuery q;
     q.order_by = order;
     q.page_size = 1;
-    std::vector<std::string> seen;
-    for (int page = 0; page < 6; ++page) {
-      auto result = QueryEvaluations(**tx, q);
-      ASSERT_TRUE(result.ok()) << result.status();
-      for (const auto& e : result->items) seen.push_back(e.name());
-      if (result->next_key.empty()) break;
-      q.after = result->next_key;
-    }
-    std::sort(seen.begin(), seen.end());
-    EXPECT_EQ(seen, (std::vector<std::string>{"nominations/N0/evaluations/1", "nominations/N1/evaluations/1",
-                                              "nominations/N2/evaluations/1", "nominations/N3/evaluations/1"}))
+    auto seen = AllPages(**tx, q);
+    ASSERT_TRUE(seen.ok()) << seen.status();
+    std::sort(seen->begin(), seen->end());
+    EXPECT_EQ(*seen, (std::vector<std::string>{"nominations/N0/evaluations/1", "nominations/N1/evaluations/1",
+                                             "nominations/N2/evaluations/1", "nominations/N3/evaluations/1"}))
         << "ordered by '" << order << "'";
   }
 }
