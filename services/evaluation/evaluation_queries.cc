@@ -4,7 +4,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "dienhinh/intake/v1/nomination.pb.h"
-#include "services/evaluation/evaluation_store.h"
 #include "services/evaluation/keyset_page.h"
 
 namespace dienhinh::evaluation {
@@ -27,24 +26,11 @@ void Equal(std::string& where, std::vector<SqlParam>& params, const std::string&
   params.emplace_back(*value);
 }
 
-// The resource a row holds in its first column.
-template <typename Message>
-absl::StatusOr<Message> FirstColumn(const SqlRow& row) {
-  Message m;
-  if (!m.ParseFromString(row.Blob(0))) return absl::DataLossError("a stored resource does not parse");
-  return m;
-}
-
-absl::StatusOr<v1::Evaluation> EvaluationColumns(const SqlRow& row) { return EvaluationOfRow(row, 0); }
-
-// Runs `select` (the `body_columns` that `decode` reads, then the key columns) with the page's
-// conditions and limit.
+// Runs `select` (blob first, then the key columns) with the page's conditions and limit.
 template <typename Message>
 absl::StatusOr<Page<Message>> RunPage(platform::Transaction& tx, const std::string& select, std::string where,
                                       std::vector<SqlParam> params, const std::vector<KeyColumn>& order,
-                                      const std::vector<std::string>& after, int page_size,
-                                      absl::StatusOr<Message> (*decode)(const SqlRow&) = &FirstColumn<Message>,
-                                      int body_columns = 1) {
+                                      const std::vector<std::string>& after, int page_size) {
   AppendAfter(order, after, where, params);
   std::string sql = absl::StrCat(select, " WHERE 1 = 1", where, " ORDER BY ", OrderByClause(order), " LIMIT ?");
   params.emplace_back(page_size + 1);
@@ -52,13 +38,11 @@ absl::StatusOr<Page<Message>> RunPage(platform::Transaction& tx, const std::stri
   if (!rows.ok()) return rows.status();
   Page<Message> page;
   for (size_t i = 0; i < rows->size() && static_cast<int>(i) < page_size; ++i) {
-    auto m = decode((*rows)[i]);
-    if (!m.ok()) return m.status();
-    page.items.push_back(*std::move(m));
+    Message m;
+    if (!m.ParseFromString((*rows)[i].Blob(0))) return absl::DataLossError("a stored resource does not parse");
+    page.items.push_back(std::move(m));
   }
-  if (static_cast<int>(rows->size()) > page_size) {
-    page.next_key = RowKey(order, (*rows)[page_size - 1], body_columns);
-  }
+  if (static_cast<int>(rows->size()) > page_size) page.next_key = RowKey(order, (*rows)[page_size - 1], 1);
   return page;
 }
 
@@ -73,11 +57,9 @@ absl::StatusOr<Page<v1::Evaluation>> QueryEvaluations(platform::Transaction& tx,
   } else {
     order = {{"create_time_us", true, true}, {"nomination", true}, {"version", true, true}};
   }
-  // The outbox's columns (sequence, event_id, created_at_us, event) share no name with the
-  // evaluations' ones, so the conditions below name the latter unqualified.
-  std::string select = absl::StrCat("SELECT ", kEvaluationBody);
+  std::string select = "SELECT evaluation";
   for (const KeyColumn& c : order) absl::StrAppend(&select, ", ", c.column);
-  absl::StrAppend(&select, " FROM ", kEvaluationsWithEvents);
+  absl::StrAppend(&select, " FROM evaluations");
   std::string where;
   std::vector<SqlParam> params;
   if (!q.nomination.empty()) Equal(where, params, "nomination", std::optional<std::string>(q.nomination));
@@ -98,8 +80,7 @@ absl::StatusOr<Page<v1::Evaluation>> QueryEvaluations(platform::Transaction& tx,
     params.emplace_back(q.visible_unit);
     params.emplace_back(q.visible_unit);
   }
-  return RunPage<v1::Evaluation>(tx, select, where, params, order, q.after, q.page_size, &EvaluationColumns,
-                                 /*body_columns=*/2);
+  return RunPage<v1::Evaluation>(tx, select, where, params, order, q.after, q.page_size);
 }
 
 absl::StatusOr<Page<v1::AttestationReview>> QueryReviews(platform::Transaction& tx, const ReviewQuery& q) {
@@ -150,11 +131,9 @@ absl::StatusOr<std::vector<v1::BlockRankingEntry>> BlockEntries(platform::Transa
                                                                 const std::vector<std::string>& member_units,
                                                                 int category) {
   auto rows = tx.Query(
-      "SELECT n.name, n.nominee, n.category, e.evaluation, o.event, s.emulation_block, s.block_rank, "
-      "s.block_size "
+      "SELECT n.name, n.nominee, n.category, e.evaluation, s.emulation_block, s.block_rank, s.block_size "
       "FROM eval_nominations n "
       "LEFT JOIN evaluations e ON e.nomination = n.name AND e.latest = 1 "
-      "LEFT JOIN outbox o ON o.sequence = e.event_sequence "
       "LEFT JOIN nomination_standings s ON s.nomination = n.name AND s.school_year = ? "
       "WHERE n.plan = ? AND n.state = ? ORDER BY n.name",
       {SqlParam(school_year), SqlParam(plan),
@@ -166,21 +145,21 @@ absl::StatusOr<std::vector<v1::BlockRankingEntry>> BlockEntries(platform::Transa
     const std::string nominee = row.Text(1);
     if (nominee.rfind("units/", 0) != 0) continue;  // collectives only
     if (category != 0 && row.Int(2) != category) continue;
-    const bool in_block = !row.IsNull(5) && row.Text(5) == block;
+    const bool in_block = !row.IsNull(4) && row.Text(4) == block;
     if (!in_block && !members.count(nominee)) continue;
     v1::BlockRankingEntry entry;
     entry.set_nomination(row.Text(0));
     entry.set_nominee(nominee);
     if (!row.IsNull(3)) {
-      auto evaluation = EvaluationOfRow(row, 3);
-      if (!evaluation.ok()) return evaluation.status();
-      entry.set_nominee_display_name(evaluation->nominee_display_name());
-      entry.set_verdict(evaluation->verdict());
-      entry.set_evaluation(evaluation->name());
+      v1::Evaluation evaluation;
+      if (!evaluation.ParseFromString(row.Blob(3))) return absl::DataLossError("a stored evaluation does not parse");
+      entry.set_nominee_display_name(evaluation.nominee_display_name());
+      entry.set_verdict(evaluation.verdict());
+      entry.set_evaluation(evaluation.name());
     }
     if (in_block) {
-      entry.set_block_rank(static_cast<int32_t>(row.Int(6)));
-      entry.set_block_size(static_cast<int32_t>(row.Int(7)));
+      entry.set_block_rank(static_cast<int32_t>(row.Int(5)));
+      entry.set_block_size(static_cast<int32_t>(row.Int(6)));
     }
     entries.push_back(std::move(entry));
   }

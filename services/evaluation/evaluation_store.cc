@@ -4,7 +4,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "services/platform/events/event_log.h"
 #include "services/platform/text/vietnamese_text.h"
 
 namespace dienhinh::evaluation {
@@ -185,43 +184,29 @@ absl::StatusOr<int64_t> RegistryChanges(Transaction& tx) {
   return rows->empty() ? 0 : (*rows)[0].Int(0);
 }
 
-const char kEvaluationBody[] = "e.evaluation, o.event";
-const char kEvaluationsWithEvents[] = "evaluations e LEFT JOIN outbox o ON o.sequence = e.event_sequence";
-
-absl::StatusOr<v1::Evaluation> EvaluationOfRow(const SqlRow& row, int column) {
-  if (row.IsNull(column + 1)) return Parse<v1::Evaluation>(row.Blob(column), "evaluation");
-  auto event = Parse<platform::Event>(row.Blob(column + 1), "evaluation's event");
-  if (!event.ok()) return event.status();
-  if (!event->has_evaluation_recorded() || event->evaluation_recorded().evaluation().name().empty()) {
-    return absl::DataLossError("a stored evaluation's event carries no evaluation");
-  }
-  return std::move(*event->mutable_evaluation_recorded()->mutable_evaluation());
-}
-
 absl::StatusOr<std::optional<v1::Evaluation>> LatestEvaluation(Transaction& tx, const std::string& nomination) {
-  auto rows = tx.Query(absl::StrCat("SELECT ", kEvaluationBody, " FROM ", kEvaluationsWithEvents,
-                                    " WHERE e.nomination = ? AND e.latest = 1"),
+  auto rows = tx.Query("SELECT evaluation FROM evaluations WHERE nomination = ? AND latest = 1",
                        {SqlParam(nomination)});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return std::nullopt;
-  auto e = EvaluationOfRow((*rows)[0], 0);
+  auto e = Parse<v1::Evaluation>((*rows)[0].Blob(0), "evaluation");
   if (!e.ok()) return e.status();
   return std::optional<v1::Evaluation>(std::move(*e));
 }
 
 absl::StatusOr<std::optional<v1::Evaluation>> GetEvaluationVersion(Transaction& tx, const std::string& nomination,
                                                                    int64_t version) {
-  auto rows = tx.Query(absl::StrCat("SELECT ", kEvaluationBody, " FROM ", kEvaluationsWithEvents,
-                                    " WHERE e.nomination = ? AND e.version = ?"),
+  auto rows = tx.Query("SELECT evaluation FROM evaluations WHERE nomination = ? AND version = ?",
                        {SqlParam(nomination), SqlParam(version)});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return std::nullopt;
-  auto e = EvaluationOfRow((*rows)[0], 0);
+  auto e = Parse<v1::Evaluation>((*rows)[0].Blob(0), "evaluation");
   if (!e.ok()) return e.status();
   return std::optional<v1::Evaluation>(std::move(*e));
 }
 
-absl::Status StampNextVersion(Transaction& tx, v1::Evaluation& evaluation) {
+absl::Status InsertEvaluation(Transaction& tx, v1::Evaluation& evaluation, const std::set<std::string>& reads,
+                              const std::vector<BlockStanding>& standings) {
   const std::string& nomination = evaluation.nomination();
   auto rows = tx.Query("SELECT COALESCE(MAX(version), 0) FROM evaluations WHERE nomination = ?",
                        {SqlParam(nomination)});
@@ -230,20 +215,6 @@ absl::Status StampNextVersion(Transaction& tx, v1::Evaluation& evaluation) {
   evaluation.set_version(version);
   evaluation.set_name(absl::StrCat(nomination, "/evaluations/", version));
   SetNow(evaluation.mutable_create_time());
-  return absl::OkStatus();
-}
-
-absl::Status InsertEvaluation(Transaction& tx, v1::Evaluation& evaluation, const std::set<std::string>& reads,
-                              const std::vector<BlockStanding>& standings) {
-  if (absl::Status s = StampNextVersion(tx, evaluation); !s.ok()) return s;
-  return InsertEvaluation(tx, evaluation, std::nullopt, reads, standings);
-}
-
-absl::Status InsertEvaluation(Transaction& tx, const v1::Evaluation& evaluation,
-                              std::optional<int64_t> event_sequence, const std::set<std::string>& reads,
-                              const std::vector<BlockStanding>& standings) {
-  const std::string& nomination = evaluation.nomination();
-  const int64_t version = evaluation.version();
   int first_year = 0, last_year = 0;
   for (const auto& y : evaluation.school_years()) {
     if (first_year == 0 || y.start_year() < first_year) first_year = y.start_year();
@@ -256,16 +227,14 @@ absl::Status InsertEvaluation(Transaction& tx, const v1::Evaluation& evaluation,
   }
   auto inserted = tx.Execute(
       "INSERT INTO evaluations (nomination, version, plan, verdict, category, nominee, nominating_unit, district, "
-      "first_year, last_year, catalog_version, input_digest, create_time_us, latest, display_key, evaluation, "
-      "event_sequence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+      "first_year, last_year, catalog_version, input_digest, create_time_us, latest, display_key, evaluation) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
       {SqlParam(nomination), SqlParam(version), SqlParam(evaluation.plan()),
        SqlParam(static_cast<int>(evaluation.verdict())), SqlParam(static_cast<int>(evaluation.category())),
        SqlParam(evaluation.nominee()), SqlParam(evaluation.nominating_unit()), SqlParam(evaluation.district()),
        SqlParam(first_year), SqlParam(last_year), SqlParam(evaluation.catalog_version()),
        SqlParam(evaluation.input_digest()), SqlParam(Micros(evaluation.create_time())),
-       SqlParam(platform::CollationKey(evaluation.nominee_display_name())),
-       event_sequence ? SqlParam::Blob(std::string()) : Blob(evaluation),
-       event_sequence ? SqlParam(*event_sequence) : SqlParam(nullptr)});
+       SqlParam(platform::CollationKey(evaluation.nominee_display_name())), Blob(evaluation)});
   if (!inserted.ok()) return inserted.status();
   if (auto s = tx.Execute("DELETE FROM evaluation_reads WHERE nomination = ?", {SqlParam(nomination)}); !s.ok()) {
     return s.status();

@@ -80,25 +80,11 @@ absl::StatusOr<std::optional<v1::Evaluation>> LatestEvaluation(Transaction& tx, 
 absl::StatusOr<std::optional<v1::Evaluation>> GetEvaluationVersion(Transaction& tx,
                                                                    const std::string& nomination,
                                                                    int64_t version);
-// Makes `evaluation` the nomination's next version: sets its version, name and create_time.
-absl::Status StampNextVersion(Transaction& tx, v1::Evaluation& evaluation);
-// Stores a stamped evaluation as its nomination's latest version, and replaces what the
-// nomination's latest version read and the standings it saw. With `event_sequence`, the outbox
-// row (appended in this transaction) of the EvaluationRecorded event that carries it, the row
-// keeps its columns and reads its body from that event instead of a second copy (each is
-// ~4 KB: two copies were a third of what the worker's commits wrote); without, the body is
-// stored in the row, as every version was before migration 103.
-absl::Status InsertEvaluation(Transaction& tx, const v1::Evaluation& evaluation,
-                              std::optional<int64_t> event_sequence, const std::set<std::string>& reads,
-                              const std::vector<BlockStanding>& standings);
-// StampNextVersion, then InsertEvaluation with the body in the row.
+// Stores `evaluation` as the nomination's next version (setting name, version and create_time
+// on it), marks it latest, and replaces what the nomination's latest version read and the
+// standings it saw.
 absl::Status InsertEvaluation(Transaction& tx, v1::Evaluation& evaluation, const std::set<std::string>& reads,
                               const std::vector<BlockStanding>& standings);
-// What reads an evaluation row selects for its body (the row's own bytes, then its event's),
-// FROM evaluations e joined to the outbox; and the evaluation such a pair holds.
-extern const char kEvaluationBody[];
-extern const char kEvaluationsWithEvents[];
-absl::StatusOr<v1::Evaluation> EvaluationOfRow(const platform::SqlRow& row, int column);
 
 // ---- Facts kept here: reviews and dependencies.
 // The latest review of each criterion of `nomination`.

@@ -301,10 +301,9 @@ absl::Status EvaluationWorker::RecordIn(Transaction& tx, Work& work, bool force,
         standings.push_back({year, s.group(), s.rank(), s.group_size()});
       }
     }
-    if (absl::Status s = StampNextVersion(tx, *evaluation); !s.ok()) return s;
+    if (absl::Status s = InsertEvaluation(tx, *evaluation, reads, standings); !s.ok()) return s;
     // The evaluation is moved into its event, which the log shares, never copied (three deep
-    // copies of every outcome and figure were ~14% of the worker thread's time), and stored
-    // once, there: its row reads it from the event.
+    // copies of every outcome and figure were ~14% of the worker thread's time).
     platform::Event event;
     auto* payload = event.mutable_evaluation_recorded();
     *payload->mutable_evaluation() = std::move(*evaluation);
@@ -313,9 +312,6 @@ absl::Status EvaluationWorker::RecordIn(Transaction& tx, Work& work, bool force,
     auto appended = events_->Append(tx, std::move(event));
     if (!appended.ok()) return appended.status();
     out.event = *std::move(appended);
-    if (absl::Status s = InsertEvaluation(tx, *out.evaluation(), out.event->sequence(), reads, standings); !s.ok()) {
-      return s;
-    }
     // Leaders whose L4 waits on this unit follow its new version.
     if (IsCollective(work.nomination)) {
       v1::EvaluationTrigger dependent;

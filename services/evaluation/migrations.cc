@@ -126,14 +126,6 @@ CREATE INDEX council_decisions_nomination ON council_decisions (nomination, stat
            R"sql(
 CREATE INDEX evaluation_queue_due ON evaluation_queue (due_us, nomination);
 )sql"),
-      // An evaluation and its EvaluationRecorded event held the same ~4 KB twice; a version
-      // recorded from now on keeps its body only in its event (the outbox row numbered here,
-      // which the platform never deletes), its own `evaluation` left empty. Versions recorded
-      // before keep their body and a NULL here.
-      Both(103, "evaluation bodies read from their events",
-           R"sql(
-ALTER TABLE evaluations ADD COLUMN event_sequence BIGINT;
-)sql"),
   };
 }
 

@@ -19,10 +19,6 @@
 // ring instead of reading them back (reading its own evaluations back and parsing them was
 // ~20% of evaluation's CPU). What the tail reads from the database is still what decides: an
 // append whose transaction rolled back is dropped once the tail has passed its sequence.
-//
-// The outbox keeps every event for good: subscribers may start from sequence 0, and evaluation
-// stores each evaluation's body only in its EvaluationRecorded event (evaluation migration
-// 103). Trimming it would need those bodies copied back first.
 #ifndef DIENHINH_SERVICES_PLATFORM_EVENTS_EVENT_LOG_H_
 #define DIENHINH_SERVICES_PLATFORM_EVENTS_EVENT_LOG_H_
 
