@@ -18,6 +18,7 @@
 // - A rollback, or a failing statement, undoes its own savepoint only. Where SQLite itself
 //   rolls back the whole outer transaction (SQLITE_FULL, IOERR, RAISE(ROLLBACK) ...), the
 //   waiting members get ABORTED, which RunInTransaction retries.
+// WAL checkpoints run on a thread of their own, beside the writer (wal_checkpointer.h).
 // Readers use other connections, so they never see a logical transaction before its group is
 // durable. The price: a logical transaction's Commit also waits for the writer's holder at
 // that moment to finish, so a write transaction's body must never wait for another writer's

@@ -4,7 +4,6 @@
 #include "services/platform/storage/wal_checkpointer.h"
 
 #include <sqlite3.h>
-#include <stdlib.h>
 
 #include <cstdint>
 #include <filesystem>
@@ -18,21 +17,21 @@
 #include "services/platform/storage/database.h"
 #include "services/platform/storage/sqlite_database.h"
 #include "services/platform/storage/storage_test_util.h"
+#include "services/platform/testing/test_database.h"
 
 namespace dienhinh::platform {
 namespace {
 
-// ~4 KiB rows: one page each at SQLite's default page size.
-constexpr char kInsertPages[] =
-    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
-    "INSERT INTO pages (payload) SELECT randomblob(4000) FROM n";
+// Inserts `pages` rows of ~4 KiB: one page each at SQLite's default page size.
+std::string InsertPagesSql(int pages) {
+  return absl::StrCat("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ", pages,
+                      ") INSERT INTO pages (payload) SELECT randomblob(4000) FROM n");
+}
 
 class WalCheckpointerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char folder[] = "/tmp/dh-checkpointer-test-XXXXXX";
-    ASSERT_NE(mkdtemp(folder), nullptr);
-    folder_ = folder;
+    folder_ = testing::MakeTempDir();
     path_ = folder_ + "/wal.db";
     ASSERT_EQ(sqlite3_open(path_.c_str(), &writer_), SQLITE_OK);
     Exec("PRAGMA journal_mode=WAL");
@@ -49,9 +48,7 @@ class WalCheckpointerTest : public ::testing::Test {
     ASSERT_EQ(sqlite3_exec(writer_, sql.c_str(), nullptr, nullptr, &message), SQLITE_OK) << message;
   }
   void InsertPages(int pages) {
-    char sql[256];
-    snprintf(sql, sizeof(sql), kInsertPages, pages);
-    Exec(sql);
+    Exec(InsertPagesSql(pages));
   }
   // Frames in the WAL now, as a PASSIVE checkpoint of nothing new reports them (-1 on error).
   int WalFrames() {
@@ -129,9 +126,8 @@ TEST_F(WalCheckpointerTest, StoppedItGivesTheWriterAutocheckpointsBack) {
 // Through the driver: writes well past the threshold are checkpointed beside the writer, and
 // every committed row is there after a reopen.
 TEST(SqliteCheckpointsTest, TheDriverCheckpointsBesideItsWriterAndLosesNothing) {
-  char folder[] = "/tmp/dh-checkpointer-test-XXXXXX";
-  ASSERT_NE(mkdtemp(folder), nullptr);
-  const std::string path = std::string(folder) + "/driver.db";
+  const std::string folder = testing::MakeTempDir();
+  const std::string path = folder + "/driver.db";
   {
     absl::StatusOr<std::unique_ptr<Database>> db = OpenSqliteDatabase(path, {path, 2});
     ASSERT_TRUE(db.ok()) << db.status();
@@ -140,9 +136,7 @@ TEST(SqliteCheckpointsTest, TheDriverCheckpointsBesideItsWriterAndLosesNothing) 
     }));
     for (int i = 0; i < 30; ++i) {  // 30 commits of 100 pages: 3,000 pages
       DH_ASSERT_OK(RunInTransaction(**db, TxMode::kWrite, [](Transaction& tx) {
-        char sql[256];
-        snprintf(sql, sizeof(sql), kInsertPages, 100);
-        return tx.ExecuteScript(sql);
+        return tx.ExecuteScript(InsertPagesSql(100));
       }));
     }
     const absl::Time deadline = absl::Now() + absl::Seconds(10);
