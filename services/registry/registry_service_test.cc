@@ -369,6 +369,40 @@ TEST_P(RegistryServiceTest, APersonHeadingAUnitIsItsHead) {
   EXPECT_EQ(unit.head(), "");
 }
 
+// Over SQLite a unit read once is kept in memory (unit_cache.h): each kind of write must
+// still show on the next read, an import and a deletion as much as an update.
+TEST_P(RegistryServiceTest, AUnitReadAgainShowsEveryWriteSince) {
+  SeedDirectory();
+  v1::GetUnitRequest get;
+  get.set_name("units/TH002");
+  v1::Unit unit;
+  ASSERT_TRUE(Call(&Stub::GetUnit, get, &unit).ok());
+  ASSERT_EQ(unit.display_name(), "Trường Tiểu học Mạc Đĩnh Chi");
+  ASSERT_TRUE(Call(&Stub::GetUnit, get, &unit).ok());  // now from memory, over SQLite
+
+  ASSERT_EQ(Import(v1::IMPORT_KIND_UNITS,
+                   "Mã đơn vị,Tên đơn vị\nTH002,Trường Tiểu học Mạc Đĩnh Chi (cơ sở 2)\n",
+                   "rename-by-import")
+                .outcome(),
+            v1::ImportRecordsResponse::OUTCOME_IMPORTED);
+  ASSERT_TRUE(Call(&Stub::GetUnit, get, &unit).ok());
+  EXPECT_EQ(unit.display_name(), "Trường Tiểu học Mạc Đĩnh Chi (cơ sở 2)");
+
+  v1::UpdateUnitRequest rename;
+  rename.mutable_unit()->set_name("units/TH002");
+  rename.mutable_unit()->set_display_name("Trường Tiểu học Lê Quý Đôn");
+  rename.mutable_update_mask()->add_paths("display_name");
+  ASSERT_TRUE(Call(&Stub::UpdateUnit, rename, &unit).ok());
+  ASSERT_TRUE(Call(&Stub::GetUnit, get, &unit).ok());
+  EXPECT_EQ(unit.display_name(), "Trường Tiểu học Lê Quý Đôn");
+
+  v1::DeleteUnitRequest remove;
+  remove.set_name("units/TH002");
+  google::protobuf::Empty empty;
+  ASSERT_TRUE(Call(&Stub::DeleteUnit, remove, &empty).ok());
+  EXPECT_EQ(Call(&Stub::GetUnit, get, &unit).code(), absl::StatusCode::kNotFound);
+}
+
 // Intake asks for a nominee and the unit that nominates them in one call.
 TEST_P(RegistryServiceTest, BatchGetPersonsWithTheirUnitsNamesEachUnitOnce) {
   SeedDirectory();

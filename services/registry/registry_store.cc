@@ -560,13 +560,28 @@ absl::Status CheckDeletable(Transaction&, const v1::PersonYearlyRecord&) {
 
 // --- Reads ---
 
+RegistryStore::RegistryStore(platform::Database* db, platform::EventLog* events)
+    : db_(db), events_(events) {
+  if (db_->sole_writer()) units_ = std::make_unique<UnitCache>();
+}
+
 template <typename T>
 absl::StatusOr<T> RegistryStore::Get(const std::string& name) {
+  uint64_t generation = 0;
+  if constexpr (std::is_same_v<T, v1::Unit>) {
+    if (units_ != nullptr) {
+      generation = units_->Generation();
+      if (std::optional<v1::Unit> kept = units_->Find(name)) return *std::move(kept);
+    }
+  }
   auto tx = db_->Begin(TxMode::kRead);
   if (!tx.ok()) return tx.status();
   auto found = Load<T>(**tx, name);
   if (!found.ok()) return found.status();
   if (!found->has_value()) return NotFound(name);
+  if constexpr (std::is_same_v<T, v1::Unit>) {
+    if (units_ != nullptr) units_->Put(generation, **found);
+  }
   return std::move(**found);
 }
 
@@ -642,6 +657,7 @@ template <typename T>
 absl::StatusOr<T> RegistryStore::Write(const WriteMeta& meta, const Change<T>& change) {
   T result;
   bool wrote = false;
+  UnitCacheWriteScope writing(units_.get());
   absl::Status status = platform::RunInTransaction(*db_, TxMode::kWrite, [&](Transaction& tx) {
     wrote = false;
     if (change.mode == WriteMode::kCreate) {
@@ -705,6 +721,7 @@ absl::StatusOr<T> RegistryStore::Write(const WriteMeta& meta, const Change<T>& c
 template <typename T>
 absl::Status RegistryStore::Delete(const WriteMeta& meta, const std::string& name,
                                    const std::string& etag, const WriteAuthorizer<T>& authorize) {
+  UnitCacheWriteScope writing(units_.get());
   absl::Status status = platform::RunInTransaction(*db_, TxMode::kWrite, [&](Transaction& tx) {
     auto loaded = Load<T>(tx, name);
     if (!loaded.ok()) return loaded.status();
@@ -742,6 +759,7 @@ absl::StatusOr<ImportResult> RegistryStore::Import(
   static const absl::Status kRollBack = absl::CancelledError("import rolled back on purpose");
   ImportResult result;
   bool wrote = false;
+  UnitCacheWriteScope writing(units_.get());
   absl::Status status = platform::RunInTransaction(*db_, TxMode::kWrite, [&](Transaction& tx) {
     result = ImportResult();
     wrote = false;

@@ -29,6 +29,7 @@
 #include "services/platform/events/event_log.h"
 #include "services/platform/storage/database.h"
 #include "services/registry/registry_queries.h"
+#include "services/registry/unit_cache.h"
 
 namespace dienhinh::registry {
 
@@ -118,9 +119,10 @@ struct ImportResult {
 
 class RegistryStore {
  public:
-  RegistryStore(platform::Database* db, platform::EventLog* events) : db_(db), events_(events) {}
+  // Keeps a UnitCache when `db` has no other writer (Database::sole_writer()).
+  RegistryStore(platform::Database* db, platform::EventLog* events);
 
-  // NOT_FOUND when there is no such resource.
+  // NOT_FOUND when there is no such resource. A unit may come from the UnitCache.
   template <typename T>
   absl::StatusOr<T> Get(const std::string& name);
   // In one query. Found resources come in the order of `names`; without allow_missing, a
@@ -184,6 +186,7 @@ class RegistryStore {
 
   platform::Database* db_;
   platform::EventLog* events_;
+  std::unique_ptr<UnitCache> units_;  // null when another process may write
 };
 
 }  // namespace dienhinh::registry

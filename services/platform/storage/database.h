@@ -139,6 +139,10 @@ class Database {
   // SQLite in WAL mode with its reader connections; not PostgreSQL, not SQLite ":memory:".
   // A service may then run a short read on gRPC's own thread (ServiceRuntime::lookups()).
   virtual bool reads_are_local() const { return false; }
+  // True when nothing but this process writes the database, so what it read stays true until
+  // it writes itself: SQLite, which deploy/README.md runs as one process per service. Not
+  // PostgreSQL, where another replica may write.
+  virtual bool sole_writer() const { return false; }
 };
 
 // Runs `body` in a transaction and commits it; when the body or the commit ends ABORTED

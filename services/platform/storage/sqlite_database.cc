@@ -384,6 +384,7 @@ class SqliteDatabase final : public Database {
 
   Dialect dialect() const override { return Dialect::kSqlite; }
   bool reads_are_local() const override { return !readers_.empty(); }
+  bool sole_writer() const override { return true; }
 
   // Hands back a connection whose transaction ran its own BEGIN ... COMMIT.
   void Release(SqliteConnection* conn) {
