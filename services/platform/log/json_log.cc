@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <limits>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -94,10 +95,34 @@ void AppendJsonString(std::string& out, absl::string_view text) {
   out.push_back('"');
 }
 
+void AppendUtcTime(std::string& out, absl::Time time) {
+  // absl::FormatTime parses its format and converts through a time zone on every call (~1 µs,
+  // a few per cent of a short call's work); the seconds part changes once a second, so each
+  // thread keeps the text of the last second it wrote.
+  thread_local int64_t cached_second = std::numeric_limits<int64_t>::min();
+  thread_local std::string cached;
+  const int64_t micros = absl::ToUnixMicros(time);
+  int64_t second = micros / 1000000;
+  int64_t fraction = micros % 1000000;
+  if (fraction < 0) {
+    fraction += 1000000;
+    --second;
+  }
+  if (second != cached_second) {
+    cached = absl::FormatTime("%Y-%m-%dT%H:%M:%S", absl::FromUnixSeconds(second),
+                              absl::UTCTimeZone());
+    cached_second = second;
+  }
+  char digits[16];
+  std::snprintf(digits, sizeof digits, ".%06dZ", static_cast<int>(fraction));
+  out += cached;
+  out += digits;
+}
+
 void Log(LogLevel level, absl::string_view message, const LogFields& fields) {
   if (static_cast<int>(level) < min_level.load(std::memory_order_relaxed)) return;
   std::string line = "{\"time\":\"";
-  line += absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::Now(), absl::UTCTimeZone());
+  AppendUtcTime(line, absl::Now());
   absl::StrAppend(&line, "\",\"level\":\"", LevelName(level), "\",\"service\":");
   {
     absl::MutexLock lock(&service_mutex);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace dienhinh::platform {
 
@@ -38,6 +39,10 @@ inline void LogError(absl::string_view message, const LogFields& fields = {}) {
 // Appends `text` to `out` as a JSON string literal (quotes and escapes included). Invalid
 // UTF-8 bytes are replaced by U+FFFD so a bad input never makes a line unreadable.
 void AppendJsonString(std::string& out, absl::string_view text);
+
+// Appends `time` as a line's "time" field shows it: UTC to the microsecond,
+// "2026-11-25T03:43:47.541533Z".
+void AppendUtcTime(std::string& out, absl::Time time);
 
 }  // namespace dienhinh::platform
 

@@ -114,6 +114,23 @@ TEST(JsonLogTest, LinesFromManyThreadsStayWholeAndInEachThreadsOrder) {
   }
 }
 
+TEST(JsonLogTest, TimesAreUtcToTheMicrosecond) {
+  const absl::Time base = absl::FromUnixMicros(1795578227541533);  // 2026-11-25T03:43:47.541533Z
+  std::string out;
+  AppendUtcTime(out, base);
+  EXPECT_EQ(out, "2026-11-25T03:43:47.541533Z");
+  // Within the same second (the text of the second is reused), into the next, and back again.
+  for (const auto& [micros, text] : std::vector<std::pair<int64_t, std::string>>{
+           {1795578227000001, "2026-11-25T03:43:47.000001Z"},
+           {1795578228000000, "2026-11-25T03:43:48.000000Z"},
+           {1795578227999999, "2026-11-25T03:43:47.999999Z"},
+           {-1, "1969-12-31T23:59:59.999999Z"}}) {
+    out.clear();
+    AppendUtcTime(out, absl::FromUnixMicros(micros));
+    EXPECT_EQ(out, text);
+  }
+}
+
 TEST(JsonLogTest, InvalidUtf8IsReplacedAndQuotesEscaped) {
   std::string out;
   AppendJsonString(out, "tr\xC6\xB0\xE1\xBB\x9Dng \"A\"\n\xFF");

@@ -118,11 +118,34 @@ grpc::experimental::Interceptor* CallObserverFactory::CreateServerInterceptor(
   return new CallObserver(info, this);
 }
 
-void CallObserverFactory::Record(const std::string& method, int code, double seconds) {
+CallObserverFactory::MethodMetrics& CallObserverFactory::MetricsOf(const std::string& method) {
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    auto it = methods_.find(method);
+    if (it != methods_.end()) return *it->second;
+  }
   static const prometheus::Histogram::BucketBoundaries kBuckets = {
       0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
-  calls_.Add({{"method", method}, {"code", CodeName(code)}}).Increment();
-  latency_.Add({{"method", method}}, kBuckets).Observe(seconds);
+  absl::MutexLock lock(&mu_);
+  std::unique_ptr<MethodMetrics>& slot = methods_[method];
+  if (slot == nullptr) {
+    slot = std::make_unique<MethodMetrics>();
+    slot->latency = &latency_.Add({{"method", method}}, kBuckets);
+  }
+  return *slot;
+}
+
+void CallObserverFactory::Record(const std::string& method, int code, double seconds) {
+  MethodMetrics& metrics = MetricsOf(method);
+  const size_t index = code >= 0 && code <= 16 ? static_cast<size_t>(code) : 2;  // UNKNOWN
+  prometheus::Counter* calls = metrics.calls[index].load(std::memory_order_acquire);
+  if (calls == nullptr) {
+    // Two threads may both get here: Add returns the same child to both.
+    calls = &calls_.Add({{"method", method}, {"code", CodeName(code)}});
+    metrics.calls[index].store(calls, std::memory_order_release);
+  }
+  calls->Increment();
+  metrics.latency->Observe(seconds);
 }
 
 }  // namespace dienhinh::platform

@@ -4,6 +4,8 @@
 #ifndef DIENHINH_SERVICES_PLATFORM_SERVER_CALL_OBSERVER_H_
 #define DIENHINH_SERVICES_PLATFORM_SERVER_CALL_OBSERVER_H_
 
+#include <array>
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -14,7 +16,10 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 
 namespace dienhinh::platform {
 
@@ -33,10 +38,20 @@ class CallObserverFactory final : public grpc::experimental::ServerInterceptorFa
   const CallerNamer& caller_namer() const { return caller_namer_; }
 
  private:
+  // A method's metrics, found once: Family::Add builds a label map, hashes it and locks the
+  // family, which on a short call costs as much as the rest of its bookkeeping.
+  struct MethodMetrics {
+    prometheus::Histogram* latency = nullptr;
+    std::array<std::atomic<prometheus::Counter*>, 17> calls{};  // by status code, 0-16
+  };
+  MethodMetrics& MetricsOf(const std::string& method);
+
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>& calls_;
   prometheus::Family<prometheus::Histogram>& latency_;
   CallerNamer caller_namer_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, std::unique_ptr<MethodMetrics>> methods_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace dienhinh::platform

@@ -18,14 +18,20 @@ namespace {
 
 using grpc::health::v1::HealthCheckResponse;
 
-HealthCheckResponse::ServingStatus Health(int port) {
+grpc::Status CheckHealth(int port, const std::string& service, HealthCheckResponse* response) {
   auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
                                      grpc::InsecureChannelCredentials());
   auto stub = grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service(service);
+  return stub->Check(&context, request, response);
+}
+
+HealthCheckResponse::ServingStatus Health(int port) {
   HealthCheckResponse response;
-  grpc::Status status = stub->Check(&context, grpc::health::v1::HealthCheckRequest(), &response);
+  grpc::Status status = CheckHealth(port, "", &response);
   EXPECT_TRUE(status.ok()) << status.error_message();
   return response.status();
 }
@@ -75,9 +81,20 @@ TEST(ServiceHostTest, MetricsCountCallsByMethodAndCode) {
   ASSERT_TRUE(host.Start().ok());
   host.SetServing(true);
   for (int i = 0; i < 3; ++i) Health(host.port());
+  HealthCheckResponse response;
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(CheckHealth(host.port(), "no.such.Service", &response).error_code(),
+              grpc::StatusCode::NOT_FOUND);
+  }
   ASSERT_GT(host.metrics_port(), 0);
   std::string page = HttpGet(host.metrics_port(), "/metrics");
   EXPECT_NE(page.find("dienhinh_grpc_server_calls_total{code=\"OK\",method=\"/grpc.health.v1.Health/Check\"} 3"),
+            std::string::npos)
+      << page;
+  EXPECT_NE(page.find("dienhinh_grpc_server_calls_total{code=\"NOT_FOUND\",method=\"/grpc.health.v1.Health/Check\"} 2"),
+            std::string::npos)
+      << page;
+  EXPECT_NE(page.find("dienhinh_grpc_server_call_seconds_count{method=\"/grpc.health.v1.Health/Check\"} 5"),
             std::string::npos)
       << page;
   EXPECT_NE(page.find("dienhinh_grpc_server_call_seconds_bucket"), std::string::npos);
