@@ -565,13 +565,19 @@ RegistryStore::RegistryStore(platform::Database* db, platform::EventLog* events)
   if (db_->sole_writer()) units_ = std::make_unique<UnitCache>();
 }
 
+absl::Status RegistryStore::RunWrite(const std::function<absl::Status(Transaction&)>& body) {
+  UnitCacheWriteScope writing(units_.get());
+  return platform::RunInTransaction(*db_, TxMode::kWrite, body);
+}
+
 template <typename T>
 absl::StatusOr<T> RegistryStore::Get(const std::string& name) {
   uint64_t generation = 0;
   if constexpr (std::is_same_v<T, v1::Unit>) {
     if (units_ != nullptr) {
-      generation = units_->Generation();
-      if (std::optional<v1::Unit> kept = units_->Find(name)) return *std::move(kept);
+      if (std::optional<v1::Unit> kept = units_->Find(name, &generation)) {
+        return *std::move(kept);
+      }
     }
   }
   auto tx = db_->Begin(TxMode::kRead);
@@ -657,8 +663,7 @@ template <typename T>
 absl::StatusOr<T> RegistryStore::Write(const WriteMeta& meta, const Change<T>& change) {
   T result;
   bool wrote = false;
-  UnitCacheWriteScope writing(units_.get());
-  absl::Status status = platform::RunInTransaction(*db_, TxMode::kWrite, [&](Transaction& tx) {
+  absl::Status status = RunWrite([&](Transaction& tx) {
     wrote = false;
     if (change.mode == WriteMode::kCreate) {
       auto seen = platform::FindResponse(tx, meta.method, meta.request_id, &result);
@@ -721,8 +726,7 @@ absl::StatusOr<T> RegistryStore::Write(const WriteMeta& meta, const Change<T>& c
 template <typename T>
 absl::Status RegistryStore::Delete(const WriteMeta& meta, const std::string& name,
                                    const std::string& etag, const WriteAuthorizer<T>& authorize) {
-  UnitCacheWriteScope writing(units_.get());
-  absl::Status status = platform::RunInTransaction(*db_, TxMode::kWrite, [&](Transaction& tx) {
+  absl::Status status = RunWrite([&](Transaction& tx) {
     auto loaded = Load<T>(tx, name);
     if (!loaded.ok()) return loaded.status();
     if (!loaded->has_value()) return NotFound(name);
@@ -759,8 +763,7 @@ absl::StatusOr<ImportResult> RegistryStore::Import(
   static const absl::Status kRollBack = absl::CancelledError("import rolled back on purpose");
   ImportResult result;
   bool wrote = false;
-  UnitCacheWriteScope writing(units_.get());
-  absl::Status status = platform::RunInTransaction(*db_, TxMode::kWrite, [&](Transaction& tx) {
+  absl::Status status = RunWrite([&](Transaction& tx) {
     result = ImportResult();
     wrote = false;
     if (!validate_only) {

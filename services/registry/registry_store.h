@@ -179,6 +179,10 @@ class RegistryStore {
       const std::function<v1::ImportRecordsResponse(const ImportResult&)>& response_of);
 
  private:
+  // Every write transaction of the registry: RunInTransaction inside the unit cache's write
+  // bracket, so that no write can leave a unit in memory that it replaced.
+  absl::Status RunWrite(const std::function<absl::Status(platform::Transaction&)>& body);
+
   template <typename T>
   absl::Status BatchGetIn(platform::Transaction& tx, const std::vector<std::string>& names,
                           bool allow_missing, std::vector<T>* found,

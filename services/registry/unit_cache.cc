@@ -2,15 +2,11 @@
 
 namespace dienhinh::registry {
 
-uint64_t UnitCache::Generation() {
-  absl::MutexLock lock(&mu_);
-  return generation_;
-}
-
-std::optional<v1::Unit> UnitCache::Find(const std::string& name) {
+std::optional<v1::Unit> UnitCache::Find(const std::string& name, uint64_t* generation) {
   std::shared_ptr<const v1::Unit> found;
   {
     absl::MutexLock lock(&mu_);
+    *generation = generation_;
     if (open_writes_ > 0) return std::nullopt;
     auto it = units_.find(name);
     if (it == units_.end()) return std::nullopt;

@@ -35,11 +35,10 @@ class UnitCache {
   // A country has ~50,000 units; past `max_units` the cache starts again empty.
   explicit UnitCache(size_t max_units = 65536) : max_units_(max_units) {}
 
-  // Read before the read transaction whose result goes to Put.
-  uint64_t Generation();
-  // The unit, or nullopt when it is not kept or a write is open.
-  std::optional<v1::Unit> Find(const std::string& name);
-  // Keeps `unit` unless a write began since `generation` was read, or one is open.
+  // The unit, or nullopt when it is not kept or a write is open; then `generation` is what to
+  // hand to Put with what the read transaction, begun after this call, finds.
+  std::optional<v1::Unit> Find(const std::string& name, uint64_t* generation);
+  // Keeps `unit` unless a write began since Find gave `generation`, or one is open.
   void Put(uint64_t generation, const v1::Unit& unit);
 
   // Brackets every write transaction, whatever its outcome (WriteScope does both).
