@@ -186,11 +186,20 @@ absl::StatusOr<int64_t> SummaryCount(const SubmitLagOptions& options) {
   return static_cast<int64_t>(summary.total().nominations());
 }
 
-// The open-loop submissions: when each was sent and acknowledged.
-struct Submission {
+// One open-loop submission while it is in flight. Only its two times outlive it: the call's
+// context (which holds gRPC's per-call arena) and messages are freed once it is answered, so
+// the load tool reuses that memory instead of growing by a call's worth per submission (that
+// growth, paid in page faults on the two cores the services share, was ~40 % of the sending
+// thread's CPU).
+struct InFlight {
   std::unique_ptr<grpc::ClientContext> context;
   intake::v1::SubmitNominationRequest request;
   intake::v1::Nomination response;
+};
+
+// When each submission was sent and acknowledged.
+struct Submission {
+  std::unique_ptr<InFlight> call;
   int64_t sent_us = kNever;
   int64_t acked_us = kNever;
 };
@@ -232,25 +241,33 @@ JsonObject RunSubmitLag(const SubmitLagOptions& options,
   int outstanding = 0;
   int64_t errors = 0;
   std::string first_error;
+  // Answered calls, freed by the sending thread (not in gRPC's callback, which runs before
+  // gRPC is done with the call).
+  std::vector<std::unique_ptr<InFlight>> answered;
   const Clock::time_point start = Clock::now();
   const double interval_us = 1e6 / options.rate;
   for (size_t i = 0; i < drafts.size(); ++i) {
     std::this_thread::sleep_until(
         start + std::chrono::microseconds(static_cast<int64_t>(interval_us * static_cast<double>(i))));
+    std::vector<std::unique_ptr<InFlight>> to_free;
     {
       absl::MutexLock lock(&mu);
       auto room = [&]() { return outstanding < options.max_outstanding; };
       mu.Await(absl::Condition(&room));
       ++outstanding;
+      to_free.swap(answered);
     }
+    to_free.clear();
     Submission& s = submissions[i];
-    s.request.set_name(drafts[i].name);
-    s.request.set_etag(drafts[i].etag);
-    s.request.set_request_id(SubmitRequestId(drafts[i].request_id));
-    s.context = NewCallContext(options.token);
+    s.call = std::make_unique<InFlight>();
+    InFlight& call = *s.call;
+    call.request.set_name(drafts[i].name);
+    call.request.set_etag(drafts[i].etag);
+    call.request.set_request_id(SubmitRequestId(drafts[i].request_id));
+    call.context = NewCallContext(options.token);
     s.sent_us = MicrosSince(origin);
     stub->async()->SubmitNomination(
-        s.context.get(), &s.request, &s.response, [&, i, origin](const grpc::Status& status) {
+        call.context.get(), &call.request, &call.response, [&, i, origin](const grpc::Status& status) {
           const int64_t now = MicrosSince(origin);
           absl::MutexLock lock(&mu);
           if (status.ok()) {
@@ -261,6 +278,7 @@ JsonObject RunSubmitLag(const SubmitLagOptions& options,
               first_error = CodeName(status.error_code()) + ": " + status.error_message();
             }
           }
+          answered.push_back(std::move(submissions[i].call));
           --outstanding;
         });
   }
@@ -268,6 +286,7 @@ JsonObject RunSubmitLag(const SubmitLagOptions& options,
     absl::MutexLock lock(&mu);
     auto drained = [&]() { return outstanding == 0; };
     mu.Await(absl::Condition(&drained));
+    answered.clear();
   }
 
   // Acknowledged ones, in acknowledgement order.
