@@ -348,7 +348,9 @@ absl::Status IntakeService::Update(const Caller& caller, v1::UpdateNominationReq
   change.publish = NominationStore::Publish::kUpdatedIfSubmitted;
   for (const std::string& path : *paths) change.update_mask.add_paths(path);
   // The etag matched in the transaction, so the stored nomination is the one read above.
-  change.apply = [updated](const Nomination&) -> absl::StatusOr<Nomination> { return updated; };
+  change.apply = [updated = std::move(updated)](const Nomination&) -> absl::StatusOr<Nomination> {
+    return updated;
+  };
   auto result = store_.Apply(caller, *NominationIdOf(stored->name()), change);
   if (!result.ok()) return result.status();
   *response = std::move(*result);
@@ -420,11 +422,11 @@ absl::Status IntakeService::Submit(const Caller& caller, v1::SubmitNominationReq
     return s;
   }
 
-  Nomination resolved = *stored;
+  Nomination resolved = *std::move(stored);
   ApplyRegistryFacts(*facts, resolved);
   // An override is recorded only when it overrode something: a closed or unopened window.
   const std::string override_reason = window_open ? "" : request.override_reason();
-  Nomination submitted = Submitted(resolved, caller.subject, now, override_reason);
+  Nomination submitted = Submitted(std::move(resolved), caller.subject, now, override_reason);
 
   NominationStore::Change change;
   change.method = "SubmitNomination";
@@ -434,7 +436,7 @@ absl::Status IntakeService::Submit(const Caller& caller, v1::SubmitNominationReq
   if (!override_reason.empty()) {
     change.audit_detail = absl::StrCat("nomination window overridden: ", override_reason);
   }
-  change.apply = [submitted](const Nomination&) -> absl::StatusOr<Nomination> {
+  change.apply = [submitted = std::move(submitted)](const Nomination&) -> absl::StatusOr<Nomination> {
     return submitted;
   };
   auto result = store_.Apply(caller, *id, change);
@@ -480,7 +482,7 @@ absl::Status IntakeService::Withdraw(const Caller& caller, v1::WithdrawNominatio
   change.expected_etag = request.etag();
   change.publish = NominationStore::Publish::kWithdrawn;
   change.audit_detail = absl::StrCat("reason: ", request.reason());
-  change.apply = [withdrawn](const Nomination&) -> absl::StatusOr<Nomination> {
+  change.apply = [withdrawn = std::move(withdrawn)](const Nomination&) -> absl::StatusOr<Nomination> {
     return withdrawn;
   };
   auto result = store_.Apply(caller, *id, change);

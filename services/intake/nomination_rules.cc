@@ -633,9 +633,9 @@ Nomination NewDraft(const Nomination& input, absl::string_view id, absl::string_
   return n;
 }
 
-Nomination Submitted(const Nomination& draft, absl::string_view actor, absl::Time now,
+Nomination Submitted(Nomination draft, absl::string_view actor, absl::Time now,
                      absl::string_view override_reason) {
-  Nomination n = draft;
+  Nomination n = std::move(draft);
   n.set_state(Nomination::STATE_SUBMITTED);
   *n.mutable_submit_time() = ToTimestamp(now);
   n.set_submitted_by(std::string(actor));

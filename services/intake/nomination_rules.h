@@ -146,7 +146,7 @@ Nomination NewDraft(const Nomination& input, absl::string_view id, absl::string_
 
 // The nomination after submission by `actor` at `now`; `override_reason` non-empty records a
 // window override.
-Nomination Submitted(const Nomination& draft, absl::string_view actor, absl::Time now,
+Nomination Submitted(Nomination draft, absl::string_view actor, absl::Time now,
                      absl::string_view override_reason);
 
 // The nomination after withdrawal at `now` for `reason`.

@@ -354,7 +354,7 @@ absl::StatusOr<Nomination> NominationStore::Apply(const platform::Caller& caller
             !s.ok()) {
           return s;
         }
-        result = *after;
+        result = *std::move(after);  // the event has its copy
         return platform::RememberResponse(tx, change.method, change.request_id, caller.subject,
                                           result);
       });
