@@ -304,10 +304,16 @@ class Bench:
                 out.write("units/%s\n" % line.split(",", 1)[0])
         common = {"target": self.cluster.addresses["registry"], "token_file": self.token_file(),
                   "duration": "%ds" % self.args.duration, "in_flight": self.args.in_flight}
-        before = self.cpu()
-        self.results["get_unit"] = self.load_tool("get-unit", names_file=names, **common)
-        self.results["get_unit"]["cpu_us"] = self.cpu_per_op(
-            before, self.results["get_unit"]["ok"], self.results["get_unit"]["client_cpu_s"])
+        # The better of two runs, as for the echo it is divided by: the same estimator on both
+        # sides, so that a moment of load from elsewhere moves neither alone.
+        runs = []
+        for _ in range(2):
+            before = self.cpu()
+            run = self.load_tool("get-unit", names_file=names, **common)
+            run["cpu_us"] = self.cpu_per_op(before, run["ok"], run["client_cpu_s"])
+            runs.append(run)
+        self.results["get_unit"] = dict(max(runs, key=lambda run: run["rate"]),
+                                        runs_rate=[run["rate"] for run in runs])
         self.results["list_units"] = self.load_tool("list-units", page_size=50, **common)
 
     def create_submit(self, data):

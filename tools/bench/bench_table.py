@@ -58,10 +58,12 @@ def rows(r):
                        if ratio > 0 else "missed")
         add(figure, text, share(res["rate"], echo_rate), target, verdict)
 
-    runs = echo.get("runs_rate", [])
-    add("gRPC echo (bare), %d in flight — the baseline%s" % (
-            n, " (the better of %d runs: %s calls/s)" % (len(runs), " and ".join(count(x) for x in runs))
-            if len(runs) > 1 else ""),
+    def better_of(res):
+        runs = res.get("runs_rate", [])
+        return (" (the better of %d runs: %s calls/s)" % (len(runs), " and ".join(count(x) for x in runs))
+                if len(runs) > 1 else "")
+
+    add("gRPC echo (bare), %d in flight — the baseline%s" % (n, better_of(echo)),
         "%s calls/s (%s)" % (count(echo_rate), percentiles(echo["latency"])), "100 %")
     cpu_row(add, "call", echo.get("cpu_us"))
     add("gRPC echo (bare), 1 in flight — the latency baseline",
@@ -70,7 +72,7 @@ def rows(r):
              "echo_platform")
     if "echo_platform_quiet" in r:
         rate_row("  the same without the per-call log line", "echo_platform_quiet")
-    rate_row("registry GetUnit, %d in flight" % n, "get_unit", 0.8)
+    rate_row("registry GetUnit, %d in flight%s" % (n, better_of(r["get_unit"])), "get_unit", 0.8)
     cpu_row(add, "call", r["get_unit"].get("cpu_us"))
     rate_row("registry ListUnits (pages of 50, paging on), %d in flight" % n, "list_units")
     cs = r["create_submit"]
