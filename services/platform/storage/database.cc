@@ -103,18 +103,29 @@ std::string SqlRow::Text(int column) const {
   return "";
 }
 
+namespace {
+
+absl::Status RunOnce(Database& db, TxMode mode,
+                     const std::function<absl::Status(Transaction&)>& body) {
+  absl::StatusOr<std::unique_ptr<Transaction>> tx = db.Begin(mode);
+  if (!tx.ok()) return tx.status();
+  absl::Status status = body(**tx);
+  if (status.ok()) status = (*tx)->Commit();
+  return status;
+}
+
+}  // namespace
+
+absl::Status Database::RunWrite(const std::function<absl::Status(Transaction&)>& body) {
+  return RunOnce(*this, TxMode::kWrite, body);
+}
+
 absl::Status RunInTransaction(Database& db, TxMode mode,
                               const std::function<absl::Status(Transaction&)>& body) {
   absl::Status status;
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     if (attempt > 0) Backoff(attempt);
-    absl::StatusOr<std::unique_ptr<Transaction>> tx = db.Begin(mode);
-    if (!tx.ok()) {
-      status = tx.status();
-    } else {
-      status = body(**tx);
-      if (status.ok()) status = (*tx)->Commit();
-    }
+    status = mode == TxMode::kWrite ? db.RunWrite(body) : RunOnce(db, mode, body);
     if (!absl::IsAborted(status)) return status;
   }
   return absl::AbortedError(

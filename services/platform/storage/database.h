@@ -143,6 +143,11 @@ class Database {
   // it writes itself: SQLite, which deploy/README.md runs as one process per service. Not
   // PostgreSQL, where another replica may write.
   virtual bool sole_writer() const { return false; }
+
+  // Runs `body` in one write transaction and commits it, once (RunInTransaction retries).
+  // The default begins a kWrite transaction on the calling thread; SQLite's group commit may
+  // run the body on another thread that holds the writer, while the caller waits.
+  virtual absl::Status RunWrite(const std::function<absl::Status(Transaction&)>& body);
 };
 
 // Runs `body` in a transaction and commits it; when the body or the commit ends ABORTED

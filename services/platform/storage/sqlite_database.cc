@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -231,6 +233,15 @@ constexpr char kSavepoint[] = "SAVEPOINT dh_logical";
 constexpr char kReleaseSavepoint[] = "RELEASE dh_logical";
 constexpr char kRollbackToSavepoint[] = "ROLLBACK TO dh_logical";
 
+// A write handed to RunWrite: run by whichever caller holds the writer, its result known once
+// the group it joined commits (or at once, when it failed alone). Guarded by the database's
+// mutex.
+struct QueuedWrite {
+  const std::function<absl::Status(Transaction&)>* body = nullptr;
+  bool done = false;
+  absl::Status result;
+};
+
 // The logical write transactions that one outer transaction carries to one durable COMMIT.
 // Guarded by the database's mutex.
 struct CommitGroup {
@@ -238,15 +249,28 @@ struct CommitGroup {
   absl::Time first_joined;  // when the first member began to wait
   bool done = false;
   absl::Status result;
+  // The members that came through RunWrite (the others wait on `done` in JoinGroupAndWait).
+  std::vector<QueuedWrite*> queued;
+
+  // Ends the group with `status`, telling every member.
+  void Finish(const absl::Status& status) {
+    done = true;
+    result = status;
+    for (QueuedWrite* write : queued) {
+      write->done = true;
+      write->result = status;
+    }
+  }
 };
 
 class SqliteTransaction final : public Transaction {
  public:
   // `group` is null for a transaction that runs its own BEGIN ... COMMIT (kRead, ":memory:",
-  // group commit off).
+  // group commit off). `queued`: run by RunWrite's writer holder, which keeps the writer when
+  // it ends and joins it to the group itself.
   SqliteTransaction(SqliteDatabase* owner, SqliteConnection* conn, TxMode mode,
-                    std::shared_ptr<CommitGroup> group)
-      : owner_(owner), conn_(conn), mode_(mode), group_(std::move(group)) {}
+                    std::shared_ptr<CommitGroup> group, bool queued = false)
+      : owner_(owner), conn_(conn), mode_(mode), group_(std::move(group)), queued_(queued) {}
   ~SqliteTransaction() override { End(); }
 
   absl::StatusOr<std::vector<SqlRow>> Query(std::string_view sql,
@@ -358,6 +382,7 @@ class SqliteTransaction final : public Transaction {
   SqliteConnection* conn_;
   const TxMode mode_;
   std::shared_ptr<CommitGroup> group_;
+  const bool queued_;
   absl::Status failed_;
 };
 
@@ -421,8 +446,7 @@ class SqliteDatabase final : public Database {
   void AbandonGroup(const std::shared_ptr<CommitGroup>& group, const absl::Status& why) {
     absl::MutexLock lock(&mu_);
     if (group_ == group) group_ = nullptr;
-    group->done = true;
-    group->result = why;
+    group->Finish(why);
   }
 
   // Called by the writer's holder when its logical transaction has ended, either way. Commits
@@ -443,27 +467,34 @@ class SqliteDatabase final : public Database {
       }
       group_ = nullptr;
     }
-    // Still the writer's holder: nobody else touches the connection meanwhile.
-    absl::Status result;
-    if (group->members == 0) {
-      writer_->Run("ROLLBACK").IgnoreError();  // every transaction of it rolled back
-    } else {
-      result = writer_->Run("COMMIT");
-      if (!result.ok()) {
-        if (!sqlite3_get_autocommit(writer_->db())) writer_->Run("ROLLBACK").IgnoreError();
-        result = absl::Status(result.code(),
-                              absl::StrCat("the group commit of ", group->members,
-                                           " transactions failed: ", result.message()));
-      }
-    }
+    CommitGroupNow(*group);
     absl::MutexLock lock(&mu_);
-    if (result.ok() && group->members > 0) {
-      stats_.logical_commits += group->members;
-      ++stats_.durable_commits;
-    }
-    group->done = true;
-    group->result = result;
     writer_busy_ = false;
+  }
+
+  // Runs `body` as a logical write transaction of the open group. Instead of each caller
+  // taking the writer in turn (a hand-over per transaction: the next waiter woken and
+  // scheduled while the writer stands idle, ~0.15-0.45 ms each on this project's two-core
+  // machine under load), the caller that finds the writer free runs the queued writes of
+  // every caller back to back, commits them together, and hands the writer on once its own
+  // has committed: one hand-over per group.
+  absl::Status RunWrite(const std::function<absl::Status(Transaction&)>& body) override {
+    if (!grouped_) return Database::RunWrite(body);
+    QueuedWrite write;
+    write.body = &body;
+    {
+      absl::MutexLock lock(&mu_);
+      queue_.push_back(&write);
+      auto answered_or_free = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return write.done || !writer_busy_;
+      };
+      mu_.Await(absl::Condition(&answered_or_free));
+      if (write.done) return write.result;
+      writer_busy_ = true;
+    }
+    RunQueuedWrites(write);
+    absl::MutexLock lock(&mu_);
+    return write.result;
   }
 
   SqliteCommitStats stats() {
@@ -508,6 +539,99 @@ class SqliteDatabase final : public Database {
     return std::make_unique<SqliteTransaction>(this, conn, TxMode::kWrite, std::move(group));
   }
 
+  // Commits (or, with no member left, rolls back) the outer transaction of `group`, which
+  // the caller has taken out of group_ while holding the writer, and tells its members.
+  void CommitGroupNow(CommitGroup& group) {
+    // Still the writer's holder: nobody else touches the connection meanwhile.
+    absl::Status result;
+    if (group.members == 0) {
+      writer_->Run("ROLLBACK").IgnoreError();  // every transaction of it rolled back
+    } else {
+      result = writer_->Run("COMMIT");
+      if (!result.ok()) {
+        if (!sqlite3_get_autocommit(writer_->db())) writer_->Run("ROLLBACK").IgnoreError();
+        result = absl::Status(result.code(),
+                              absl::StrCat("the group commit of ", group.members,
+                                           " transactions failed: ", result.message()));
+      }
+    }
+    absl::MutexLock lock(&mu_);
+    if (result.ok() && group.members > 0) {
+      stats_.logical_commits += group.members;
+      ++stats_.durable_commits;
+    }
+    group.Finish(result);
+  }
+
+  // The writer's holder, from RunWrite: runs the queued writes in order, each in the open
+  // group, committing a group when nothing more is queued, or it is full or old enough;
+  // stops once `own` is answered and lets the writer go to the next caller.
+  void RunQueuedWrites(QueuedWrite& own) {
+    while (true) {
+      QueuedWrite* next = nullptr;
+      {
+        absl::MutexLock lock(&mu_);
+        if (own.done || queue_.empty()) break;
+        next = queue_.front();
+        queue_.pop_front();
+      }
+      RunQueuedWrite(*next);
+      std::shared_ptr<CommitGroup> group;
+      {
+        absl::MutexLock lock(&mu_);
+        if (group_ != nullptr &&
+            (queue_.empty() || group_->members >= max_group_ ||
+             (group_->members > 0 && absl::Now() - group_->first_joined >= max_group_delay_))) {
+          group = std::move(group_);
+          group_ = nullptr;
+        }
+      }
+      if (group != nullptr) CommitGroupNow(*group);
+    }
+    absl::MutexLock lock(&mu_);
+    writer_busy_ = false;
+  }
+
+  // One queued write, as a savepoint in the open outer transaction (begun if none is). A
+  // write that fails is answered at once; one that succeeds joins the group.
+  void RunQueuedWrite(QueuedWrite& write) {
+    absl::StatusOr<std::shared_ptr<CommitGroup>> group = OpenGroup();
+    absl::Status status = group.status();
+    if (status.ok()) status = writer_->Run(kSavepoint);
+    if (status.ok()) {
+      SqliteTransaction tx(this, writer_.get(), TxMode::kWrite, *group, /*queued=*/true);
+      status = (*write.body)(tx);
+      if (status.ok()) status = tx.Commit();
+    }  // a transaction not committed rolls back to its savepoint here
+    absl::MutexLock lock(&mu_);
+    if (!status.ok()) {
+      write.done = true;
+      write.result = status;
+      return;
+    }
+    if ((*group)->members++ == 0) (*group)->first_joined = absl::Now();
+    (*group)->queued.push_back(&write);
+  }
+
+  // The group of the open outer transaction, begun when none is open. The caller holds the
+  // writer.
+  absl::StatusOr<std::shared_ptr<CommitGroup>> OpenGroup() {
+    {
+      absl::MutexLock lock(&mu_);
+      if (group_ != nullptr) return group_;
+    }
+    SqliteConnection* conn = writer_.get();
+    // A ROLLBACK that failed earlier may have left a transaction open: start clean.
+    if (!sqlite3_get_autocommit(conn->db())) conn->Run("ROLLBACK").IgnoreError();
+    // IMMEDIATE takes the write lock now, so a conflict with another process shows here
+    // (after busy_timeout) and never halfway through a body.
+    if (absl::Status begun = conn->Run("BEGIN IMMEDIATE"); !begun.ok()) return begun;
+    auto group = std::make_shared<CommitGroup>();
+    absl::MutexLock lock(&mu_);
+    group_ = group;
+    return group;
+  }
+
   SqliteConnection* AcquireWriter() {
     auto writer_free = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !writer_busy_; };
     absl::MutexLock lock(&mu_);
@@ -542,6 +666,8 @@ class SqliteDatabase final : public Database {
   int writers_waiting_ ABSL_GUARDED_BY(mu_) = 0;
   // The group of the open outer transaction; null when none is open.
   std::shared_ptr<CommitGroup> group_ ABSL_GUARDED_BY(mu_);
+  // Writes handed to RunWrite that no writer's holder has run yet, oldest first.
+  std::deque<QueuedWrite*> queue_ ABSL_GUARDED_BY(mu_);
   SqliteCommitStats stats_ ABSL_GUARDED_BY(mu_);
   std::vector<SqliteConnection*> idle_readers_ ABSL_GUARDED_BY(mu_);
 };
@@ -576,6 +702,7 @@ absl::Status SqliteTransaction::Commit() {
   }
   conn_ = nullptr;
   const std::shared_ptr<CommitGroup> group = std::move(group_);
+  if (queued_) return absl::OkStatus();  // RunQueuedWrite joins it to the group
   return owner_->JoinGroupAndWait(group);
 }
 
@@ -607,7 +734,7 @@ void SqliteTransaction::End() {
   }
   conn_ = nullptr;
   group_.reset();
-  owner_->HandBackWriter();
+  if (!queued_) owner_->HandBackWriter();
 }
 
 absl::StatusOr<std::unique_ptr<SqliteConnection>> OpenConnection(const std::string& path,

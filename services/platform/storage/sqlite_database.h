@@ -18,6 +18,14 @@
 // - A rollback, or a failing statement, undoes its own savepoint only. Where SQLite itself
 //   rolls back the whole outer transaction (SQLITE_FULL, IOERR, RAISE(ROLLBACK) ...), the
 //   waiting members get ABORTED, which RunInTransaction retries.
+// - RunWrite (what RunInTransaction uses for kWrite) queues the body instead of taking the
+//   writer itself. The caller that finds the writer free runs the queued bodies of every
+//   caller, oldest first, back to back, commits them as above, and lets the writer go once its
+//   own is answered; the next caller waiting then does the same. Handing the writer from
+//   thread to thread for each logical transaction left it idle while the next holder was
+//   woken and scheduled (0.15-0.45 ms a hand-over on the two-core development machine under
+//   load, as long as the transaction itself): now it changes hands once per group. A body may
+//   therefore run on another caller's thread, while its own caller waits.
 // WAL checkpoints run on a thread of their own, beside the writer (wal_checkpointer.h).
 // Readers use other connections, so they never see a logical transaction before its group is
 // durable. The price: a logical transaction's Commit also waits for the writer's holder at

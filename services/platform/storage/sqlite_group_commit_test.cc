@@ -322,6 +322,86 @@ TEST_F(SqliteGroupCommitTest, AnUnresolvedDeferredForeignKeyFailsOnlyItsTransact
   EXPECT_EQ(Visible(*db), (std::set<int64_t>{1}));
 }
 
+// RunWrite's queue: writes handed over while A holds the writer run together once A has
+// committed, by one of their callers, in one durable COMMIT; each still gets its own answer.
+TEST_F(SqliteGroupCommitTest, WritesQueuedBehindTheWriterShareOneCommitAndFailAlone) {
+  std::unique_ptr<Database> db = Open();
+  ASSERT_NE(db, nullptr);
+  DH_ASSERT_OK(Script(*db, absl::StrCat(
+                               kSchema, ";",
+                               "CREATE TABLE notes (id BIGINT PRIMARY KEY, row_id BIGINT "
+                               "REFERENCES rows (id) DEFERRABLE INITIALLY DEFERRED)")));
+  absl::StatusOr<std::unique_ptr<Transaction>> a = db->Begin(TxMode::kWrite);
+  DH_ASSERT_OK(a);
+  DH_ASSERT_OK(Insert(**a, 1));
+  absl::Status results[4];
+  std::vector<std::thread> writers;
+  writers.emplace_back([&] {
+    results[0] = RunInTransaction(*db, TxMode::kWrite, [](Transaction& tx) { return Insert(tx, 2); });
+  });
+  writers.emplace_back([&] {
+    results[1] = RunInTransaction(*db, TxMode::kWrite, [](Transaction& tx) { return Insert(tx, 3); });
+  });
+  writers.emplace_back([&] {  // a unique violation, once A's row is committed
+    results[2] = RunInTransaction(*db, TxMode::kWrite, [](Transaction& tx) {
+      absl::Status inserted = Insert(tx, 4);
+      return inserted.ok() ? Insert(tx, 1) : inserted;
+    });
+  });
+  writers.emplace_back([&] {  // refused at its commit: the note's row never exists
+    results[3] = RunInTransaction(*db, TxMode::kWrite, [](Transaction& tx) {
+      return tx.Execute("INSERT INTO notes VALUES (1, 99)").status();
+    });
+  });
+  absl::SleepFor(kSettle);
+  const SqliteCommitStats before = *SqliteCommitStatsOf(*db);
+  DH_ASSERT_OK((*a)->Commit());
+  for (std::thread& writer : writers) writer.join();
+  DH_EXPECT_CODE(results[0], absl::StatusCode::kOk);
+  DH_EXPECT_CODE(results[1], absl::StatusCode::kOk);
+  DH_EXPECT_CODE(results[2], absl::StatusCode::kAlreadyExists);
+  DH_EXPECT_CODE(results[3], absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Visible(*db), (std::set<int64_t>{1, 2, 3}));
+  const SqliteCommitStats after = *SqliteCommitStatsOf(*db);
+  EXPECT_EQ(after.logical_commits - before.logical_commits, 3);  // A, then 2 and 3 together
+  EXPECT_EQ(after.durable_commits - before.durable_commits, 2);
+}
+
+// A queued write whose failure rolls back the shared commit: the writes run before it in the
+// same group are told ABORTED and RunInTransaction runs them again; the one queued after it
+// goes on in a new group.
+TEST_F(SqliteGroupCommitTest, AQueuedWriteThatRollsBackTheSharedCommitCostsTheOthersARetry) {
+  std::unique_ptr<Database> db = Open();
+  ASSERT_NE(db, nullptr);
+  DH_ASSERT_OK(Script(*db, absl::StrCat(kSchema, ";",
+                                        "CREATE TRIGGER poison BEFORE INSERT ON rows "
+                                        "WHEN NEW.id < 0 BEGIN SELECT RAISE(ROLLBACK, 'poison'); END")));
+  absl::StatusOr<std::unique_ptr<Transaction>> a = db->Begin(TxMode::kWrite);
+  DH_ASSERT_OK(a);
+  DH_ASSERT_OK(Insert(**a, 1));
+  std::atomic<int> attempts_of_2{0};
+  absl::Status results[3];
+  std::vector<std::thread> writers;
+  const int64_t ids[3] = {2, -1, 4};
+  for (int i = 0; i < 3; ++i) {
+    writers.emplace_back([&, i] {
+      results[i] = RunInTransaction(*db, TxMode::kWrite, [&](Transaction& tx) {
+        if (ids[i] == 2) ++attempts_of_2;
+        return Insert(tx, ids[i]);
+      });
+    });
+    absl::SleepFor(kSettle / 4);  // queued in this order
+  }
+  absl::SleepFor(kSettle);
+  DH_ASSERT_OK((*a)->Commit());
+  for (std::thread& writer : writers) writer.join();
+  DH_EXPECT_CODE(results[0], absl::StatusCode::kOk);
+  EXPECT_FALSE(results[1].ok());
+  DH_EXPECT_CODE(results[2], absl::StatusCode::kOk);
+  EXPECT_EQ(attempts_of_2.load(), 2);
+  EXPECT_EQ(Visible(*db), (std::set<int64_t>{1, 2, 4}));
+}
+
 // Reads every 8-byte id the pipe holds until it is closed or `want` were read or the time
 // is up.
 void ReadIds(int fd, std::vector<int64_t>* ids, size_t want, absl::Time deadline) {
