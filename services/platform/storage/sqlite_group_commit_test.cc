@@ -58,6 +58,21 @@ class SqliteGroupCommitTest : public ::testing::Test {
     return tx.Execute("INSERT INTO rows (id, payload) VALUES (?, ?)", {id, "x"}).status();
   }
 
+  // Opens a database with `schema` into *db and begins transaction A (*a), which holds its
+  // writer with row 1 written; *a stays null when any step failed.
+  void OpenHoldingTheWriter(std::string_view schema, std::unique_ptr<Database>* db,
+                            std::unique_ptr<Transaction>* a) {
+    *db = Open();
+    if (*db == nullptr) return;
+    DH_EXPECT_CODE(Script(**db, schema), absl::StatusCode::kOk);
+    absl::StatusOr<std::unique_ptr<Transaction>> begun = (*db)->Begin(TxMode::kWrite);
+    DH_EXPECT_CODE(begun, absl::StatusCode::kOk);
+    if (!begun.ok()) return;
+    absl::Status inserted = Insert(**begun, 1);
+    DH_EXPECT_CODE(inserted, absl::StatusCode::kOk);
+    if (inserted.ok()) *a = *std::move(begun);
+  }
+
   // The ids a new read transaction sees.
   static std::set<int64_t> Visible(Database& db) {
     std::set<int64_t> ids;
@@ -73,6 +88,14 @@ class SqliteGroupCommitTest : public ::testing::Test {
 
   static constexpr char kSchema[] =
       "CREATE TABLE rows (id BIGINT PRIMARY KEY, payload TEXT NOT NULL)";
+  // Notes whose row is checked only at COMMIT.
+  static constexpr char kNotes[] =
+      "CREATE TABLE notes (id BIGINT PRIMARY KEY, row_id BIGINT "
+      "REFERENCES rows (id) DEFERRABLE INITIALLY DEFERRED)";
+  // A negative id makes SQLite roll back the whole (outer) transaction.
+  static constexpr char kPoison[] =
+      "CREATE TRIGGER poison BEFORE INSERT ON rows "
+      "WHEN NEW.id < 0 BEGIN SELECT RAISE(ROLLBACK, 'poison'); END";
 
   std::string folder_;
   std::string path_;
@@ -145,13 +168,10 @@ TEST_F(SqliteGroupCommitTest, GroupCommitOffCommitsEveryTransactionAlone) {
 // Staged: A commits while B waits for the writer, so A's Commit waits in the group that B
 // then joins. Until B ends, A's row is released into the outer transaction but not durable.
 TEST_F(SqliteGroupCommitTest, AReaderNeverSeesARowBeforeItsWritersCommitReturned) {
-  std::unique_ptr<Database> db = Open();
-  ASSERT_NE(db, nullptr);
-  DH_ASSERT_OK(Script(*db, kSchema));
-
-  absl::StatusOr<std::unique_ptr<Transaction>> a = db->Begin(TxMode::kWrite);
-  DH_ASSERT_OK(a);
-  DH_ASSERT_OK(Insert(**a, 1));
+  std::unique_ptr<Database> db;
+  std::unique_ptr<Transaction> a;
+  OpenHoldingTheWriter(kSchema, &db, &a);
+  ASSERT_NE(a, nullptr);
   absl::Notification b_wrote;
   absl::Notification b_may_commit;
   absl::Status b_result;
@@ -178,7 +198,7 @@ TEST_F(SqliteGroupCommitTest, AReaderNeverSeesARowBeforeItsWritersCommitReturned
   std::atomic<bool> a_returned{false};
   absl::Status a_result;
   std::thread a_commit([&] {
-    a_result = (*a)->Commit();
+    a_result = a->Commit();
     a_returned.store(true);
   });
   b_wrote.WaitForNotification();
@@ -269,14 +289,10 @@ TEST_F(SqliteGroupCommitTest, AFailingTransactionDoesNotAffectTheOthersOfItsGrou
 // SQLite undoes the whole outer transaction on RAISE(ROLLBACK): the waiting members lost
 // their work with it, are told ABORTED (nothing acknowledged), and a retry succeeds.
 TEST_F(SqliteGroupCommitTest, AFailureThatRollsBackTheSharedCommitAbortsItsGroup) {
-  std::unique_ptr<Database> db = Open();
-  ASSERT_NE(db, nullptr);
-  DH_ASSERT_OK(Script(*db, absl::StrCat(kSchema, ";",
-                                        "CREATE TRIGGER poison BEFORE INSERT ON rows "
-                                        "WHEN NEW.id < 0 BEGIN SELECT RAISE(ROLLBACK, 'poison'); END")));
-  absl::StatusOr<std::unique_ptr<Transaction>> a = db->Begin(TxMode::kWrite);
-  DH_ASSERT_OK(a);
-  DH_ASSERT_OK(Insert(**a, 1));
+  std::unique_ptr<Database> db;
+  std::unique_ptr<Transaction> a;
+  OpenHoldingTheWriter(absl::StrCat(kSchema, ";", kPoison), &db, &a);
+  ASSERT_NE(a, nullptr);
   absl::Status poisoned;
   std::thread b([&] {
     absl::StatusOr<std::unique_ptr<Transaction>> tx = db->Begin(TxMode::kWrite);
@@ -286,7 +302,7 @@ TEST_F(SqliteGroupCommitTest, AFailureThatRollsBackTheSharedCommitAbortsItsGroup
     DH_EXPECT_CODE(Insert(**tx, 2), poisoned.code());
   });
   absl::SleepFor(kSettle);
-  const absl::Status a_result = (*a)->Commit();
+  const absl::Status a_result = a->Commit();
   b.join();
   EXPECT_FALSE(poisoned.ok());
   DH_EXPECT_CODE(a_result, absl::StatusCode::kAborted);
@@ -299,15 +315,10 @@ TEST_F(SqliteGroupCommitTest, AFailureThatRollsBackTheSharedCommitAbortsItsGroup
 // A deferred foreign key is checked only by COMMIT, which the group shares: the driver refuses
 // the offending transaction alone at its Commit.
 TEST_F(SqliteGroupCommitTest, AnUnresolvedDeferredForeignKeyFailsOnlyItsTransaction) {
-  std::unique_ptr<Database> db = Open();
-  ASSERT_NE(db, nullptr);
-  DH_ASSERT_OK(Script(*db, absl::StrCat(
-                               kSchema, ";",
-                               "CREATE TABLE notes (id BIGINT PRIMARY KEY, row_id BIGINT "
-                               "REFERENCES rows (id) DEFERRABLE INITIALLY DEFERRED)")));
-  absl::StatusOr<std::unique_ptr<Transaction>> a = db->Begin(TxMode::kWrite);
-  DH_ASSERT_OK(a);
-  DH_ASSERT_OK(Insert(**a, 1));
+  std::unique_ptr<Database> db;
+  std::unique_ptr<Transaction> a;
+  OpenHoldingTheWriter(absl::StrCat(kSchema, ";", kNotes), &db, &a);
+  ASSERT_NE(a, nullptr);
   absl::Status orphan_commit;
   std::thread b([&] {
     absl::StatusOr<std::unique_ptr<Transaction>> tx = db->Begin(TxMode::kWrite);
@@ -316,7 +327,7 @@ TEST_F(SqliteGroupCommitTest, AnUnresolvedDeferredForeignKeyFailsOnlyItsTransact
     orphan_commit = (*tx)->Commit();
   });
   absl::SleepFor(kSettle);
-  DH_ASSERT_OK((*a)->Commit());
+  DH_ASSERT_OK(a->Commit());
   b.join();
   DH_EXPECT_CODE(orphan_commit, absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(Visible(*db), (std::set<int64_t>{1}));
@@ -325,15 +336,10 @@ TEST_F(SqliteGroupCommitTest, AnUnresolvedDeferredForeignKeyFailsOnlyItsTransact
 // RunWrite's queue: writes handed over while A holds the writer run together once A has
 // committed, by one of their callers, in one durable COMMIT; each still gets its own answer.
 TEST_F(SqliteGroupCommitTest, WritesQueuedBehindTheWriterShareOneCommitAndFailAlone) {
-  std::unique_ptr<Database> db = Open();
-  ASSERT_NE(db, nullptr);
-  DH_ASSERT_OK(Script(*db, absl::StrCat(
-                               kSchema, ";",
-                               "CREATE TABLE notes (id BIGINT PRIMARY KEY, row_id BIGINT "
-                               "REFERENCES rows (id) DEFERRABLE INITIALLY DEFERRED)")));
-  absl::StatusOr<std::unique_ptr<Transaction>> a = db->Begin(TxMode::kWrite);
-  DH_ASSERT_OK(a);
-  DH_ASSERT_OK(Insert(**a, 1));
+  std::unique_ptr<Database> db;
+  std::unique_ptr<Transaction> a;
+  OpenHoldingTheWriter(absl::StrCat(kSchema, ";", kNotes), &db, &a);
+  ASSERT_NE(a, nullptr);
   absl::Status results[4];
   std::vector<std::thread> writers;
   writers.emplace_back([&] {
@@ -355,7 +361,7 @@ TEST_F(SqliteGroupCommitTest, WritesQueuedBehindTheWriterShareOneCommitAndFailAl
   });
   absl::SleepFor(kSettle);
   const SqliteCommitStats before = *SqliteCommitStatsOf(*db);
-  DH_ASSERT_OK((*a)->Commit());
+  DH_ASSERT_OK(a->Commit());
   for (std::thread& writer : writers) writer.join();
   DH_EXPECT_CODE(results[0], absl::StatusCode::kOk);
   DH_EXPECT_CODE(results[1], absl::StatusCode::kOk);
@@ -371,14 +377,10 @@ TEST_F(SqliteGroupCommitTest, WritesQueuedBehindTheWriterShareOneCommitAndFailAl
 // same group are told ABORTED and RunInTransaction runs them again; the one queued after it
 // goes on in a new group.
 TEST_F(SqliteGroupCommitTest, AQueuedWriteThatRollsBackTheSharedCommitCostsTheOthersARetry) {
-  std::unique_ptr<Database> db = Open();
-  ASSERT_NE(db, nullptr);
-  DH_ASSERT_OK(Script(*db, absl::StrCat(kSchema, ";",
-                                        "CREATE TRIGGER poison BEFORE INSERT ON rows "
-                                        "WHEN NEW.id < 0 BEGIN SELECT RAISE(ROLLBACK, 'poison'); END")));
-  absl::StatusOr<std::unique_ptr<Transaction>> a = db->Begin(TxMode::kWrite);
-  DH_ASSERT_OK(a);
-  DH_ASSERT_OK(Insert(**a, 1));
+  std::unique_ptr<Database> db;
+  std::unique_ptr<Transaction> a;
+  OpenHoldingTheWriter(absl::StrCat(kSchema, ";", kPoison), &db, &a);
+  ASSERT_NE(a, nullptr);
   std::atomic<int> attempts_of_2{0};
   absl::Status results[3];
   std::vector<std::thread> writers;
@@ -393,7 +395,7 @@ TEST_F(SqliteGroupCommitTest, AQueuedWriteThatRollsBackTheSharedCommitCostsTheOt
     absl::SleepFor(kSettle / 4);  // queued in this order
   }
   absl::SleepFor(kSettle);
-  DH_ASSERT_OK((*a)->Commit());
+  DH_ASSERT_OK(a->Commit());
   for (std::thread& writer : writers) writer.join();
   DH_EXPECT_CODE(results[0], absl::StatusCode::kOk);
   EXPECT_FALSE(results[1].ok());
