@@ -58,12 +58,15 @@ def rows(r):
                        if ratio > 0 else "missed")
         add(figure, text, share(res["rate"], echo_rate), target, verdict)
 
-    def better_of(res):
+    def better_of(res, last=""):
         runs = res.get("runs_rate", [])
-        return (" (the better of %d runs: %s calls/s)" % (len(runs), " and ".join(count(x) for x in runs))
-                if len(runs) > 1 else "")
+        if len(runs) < 2:
+            return ""
+        listed = ", ".join(count(x) for x in runs[:-1]) + " and " + count(runs[-1])
+        return " (the best of %d runs: %s calls/s%s)" % (len(runs), listed, last)
 
-    add("gRPC echo (bare), %d in flight — the baseline%s" % (n, better_of(echo)),
+    add("gRPC echo (bare), %d in flight — the baseline%s" % (
+            n, better_of(echo, "; the last at the end of the run" if len(echo.get("runs_rate", [])) > 2 else "")),
         "%s calls/s (%s)" % (count(echo_rate), percentiles(echo["latency"])), "100 %")
     cpu_row(add, "call", echo.get("cpu_us"))
     add("gRPC echo (bare), 1 in flight — the latency baseline",
