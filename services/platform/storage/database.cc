@@ -44,6 +44,16 @@ absl::Status Annotated(const absl::Status& status, const Migration& migration) {
                                                   migration.name, "): ", status.message()));
 }
 
+// One attempt: begin, run the body, commit.
+absl::Status RunOnce(Database& db, TxMode mode,
+                     const std::function<absl::Status(Transaction&)>& body) {
+  absl::StatusOr<std::unique_ptr<Transaction>> tx = db.Begin(mode);
+  if (!tx.ok()) return tx.status();
+  absl::Status status = body(**tx);
+  if (status.ok()) status = (*tx)->Commit();
+  return status;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options) {
@@ -102,19 +112,6 @@ std::string SqlRow::Text(int column) const {
   }
   return "";
 }
-
-namespace {
-
-absl::Status RunOnce(Database& db, TxMode mode,
-                     const std::function<absl::Status(Transaction&)>& body) {
-  absl::StatusOr<std::unique_ptr<Transaction>> tx = db.Begin(mode);
-  if (!tx.ok()) return tx.status();
-  absl::Status status = body(**tx);
-  if (status.ok()) status = (*tx)->Commit();
-  return status;
-}
-
-}  // namespace
 
 absl::Status Database::RunWrite(const std::function<absl::Status(Transaction&)>& body) {
   return RunOnce(*this, TxMode::kWrite, body);

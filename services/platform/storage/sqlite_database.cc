@@ -472,12 +472,9 @@ class SqliteDatabase final : public Database {
     writer_busy_ = false;
   }
 
-  // Runs `body` as a logical write transaction of the open group. Instead of each caller
-  // taking the writer in turn (a hand-over per transaction: the next waiter woken and
-  // scheduled while the writer stands idle, ~0.15-0.45 ms each on this project's two-core
-  // machine under load), the caller that finds the writer free runs the queued writes of
-  // every caller back to back, commits them together, and hands the writer on once its own
-  // has committed: one hand-over per group.
+  // Queues `body`; the caller that finds the writer free runs the queue (RunQueuedWrites),
+  // so the writer changes hands once per group, not once per transaction (the header says
+  // why).
   absl::Status RunWrite(const std::function<absl::Status(Transaction&)>& body) override {
     if (!grouped_) return Database::RunWrite(body);
     QueuedWrite write;
