@@ -10,6 +10,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "services/platform/log/json_log.h"
+#include "services/platform/server/worker_pool.h"
 
 ABSL_FLAG(std::string, listen, "", "gRPC listen address (host:port); default per service");
 ABSL_FLAG(std::string, metrics_listen, "",
@@ -29,8 +30,8 @@ ABSL_FLAG(int, max_message_bytes, 8 << 20,
           "largest request or response message accepted, in bytes (a larger request is "
           "INVALID_ARGUMENT; over twice this, RESOURCE_EXHAUSTED unread)");
 // gRPC's own callback threads (two on 2 cores) only hand calls over: the handlers' waits (an
-// fsync, a call to a peer) happen on these, so a few dozen keep the CPUs busy while others wait.
-ABSL_FLAG(int, worker_threads, 32,
+// fsync, a call to a peer) happen on these (worker_pool.h says how many are needed).
+ABSL_FLAG(int, worker_threads, dienhinh::platform::WorkerPool::kDefaultMaxThreads,
           "threads that run the handlers (database work, calls to other services); 0 runs "
           "them on gRPC's callback threads");
 // Admission control: a service under more calls than its workers can serve refuses the excess

@@ -38,7 +38,7 @@ struct HostOptions {
   int max_message_bytes = 8 << 20;
   absl::Duration drain_timeout = absl::Seconds(10);
   // Threads that run the handlers' work off gRPC's callback threads (worker_pool.h).
-  int worker_threads = 32;
+  int worker_threads = WorkerPool::kDefaultMaxThreads;
   // Calls that may wait for a worker; past that a call is RESOURCE_EXHAUSTED (OVERLOADED).
   int max_queued_calls = WorkerPool::kDefaultMaxQueued;
   // Insecure when null; TLS / mutual TLS credentials otherwise.

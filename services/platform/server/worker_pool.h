@@ -29,6 +29,12 @@ class WorkerPool {
   explicit WorkerPool(int max_threads, int max_queued = kDefaultMaxQueued);
 
   static constexpr int kDefaultMaxQueued = 4096;
+  // A handler holds its thread while it waits (a group commit, a call to a peer), so a service
+  // serves at most threads / wait calls per second: intake's submission waits ~30 ms at 1,000
+  // a second (a registry lookup, then its commit group), and with 32 threads its queue grew to
+  // seconds whenever the machine slowed (BENCHMARKS.md, twelfth session). Threads start on
+  // demand, so an idle service has few.
+  static constexpr int kDefaultMaxThreads = 96;
   // Drains.
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
