@@ -565,7 +565,8 @@ RegistryStore::RegistryStore(platform::Database* db, platform::EventLog* events)
   if (db_->sole_writer()) units_ = std::make_unique<UnitCache>();
 }
 
-absl::Status RegistryStore::RunWrite(const std::function<absl::Status(Transaction&)>& body) {
+absl::Status RegistryStore::RunWriteTransaction(
+    const std::function<absl::Status(Transaction&)>& body) {
   UnitCacheWriteScope writing(units_.get());
   return platform::RunInTransaction(*db_, TxMode::kWrite, body);
 }
@@ -663,7 +664,7 @@ template <typename T>
 absl::StatusOr<T> RegistryStore::Write(const WriteMeta& meta, const Change<T>& change) {
   T result;
   bool wrote = false;
-  absl::Status status = RunWrite([&](Transaction& tx) {
+  absl::Status status = RunWriteTransaction([&](Transaction& tx) {
     wrote = false;
     if (change.mode == WriteMode::kCreate) {
       auto seen = platform::FindResponse(tx, meta.method, meta.request_id, &result);
@@ -726,7 +727,7 @@ absl::StatusOr<T> RegistryStore::Write(const WriteMeta& meta, const Change<T>& c
 template <typename T>
 absl::Status RegistryStore::Delete(const WriteMeta& meta, const std::string& name,
                                    const std::string& etag, const WriteAuthorizer<T>& authorize) {
-  absl::Status status = RunWrite([&](Transaction& tx) {
+  absl::Status status = RunWriteTransaction([&](Transaction& tx) {
     auto loaded = Load<T>(tx, name);
     if (!loaded.ok()) return loaded.status();
     if (!loaded->has_value()) return NotFound(name);
@@ -763,7 +764,7 @@ absl::StatusOr<ImportResult> RegistryStore::Import(
   static const absl::Status kRollBack = absl::CancelledError("import rolled back on purpose");
   ImportResult result;
   bool wrote = false;
-  absl::Status status = RunWrite([&](Transaction& tx) {
+  absl::Status status = RunWriteTransaction([&](Transaction& tx) {
     result = ImportResult();
     wrote = false;
     if (!validate_only) {

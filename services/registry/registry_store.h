@@ -181,7 +181,7 @@ class RegistryStore {
  private:
   // Every write transaction of the registry: RunInTransaction inside the unit cache's write
   // bracket, so that no write can leave a unit in memory that it replaced.
-  absl::Status RunWrite(const std::function<absl::Status(platform::Transaction&)>& body);
+  absl::Status RunWriteTransaction(const std::function<absl::Status(platform::Transaction&)>& body);
 
   template <typename T>
   absl::Status BatchGetIn(platform::Transaction& tx, const std::vector<std::string>& names,

@@ -35,7 +35,8 @@ struct RuntimeOptions {
   std::vector<std::string> rs256_public_keys;  // "kid=path" or "path"
   absl::Duration drain_timeout = absl::Seconds(10);
   int max_message_bytes = 8 << 20;
-  int worker_threads = WorkerPool::kDefaultMaxThreads;  // the host's WorkerPool: where handlers do their work
+  // The host's WorkerPool: where handlers do their work.
+  int worker_threads = WorkerPool::kDefaultMaxThreads;
   int max_queued_calls = WorkerPool::kDefaultMaxQueued;  // calls waiting for a worker, at most
   bool sqlite_full_sync = true;
   ServerTlsFiles server_tls;  // plaintext when empty
