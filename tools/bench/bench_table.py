@@ -53,9 +53,15 @@ def rows(r):
         target = verdict = ""
         if target_share is not None:
             target = "≥ %d %% of echo" % (target_share * 100)
-            verdict = ("met" if ratio >= target_share else
-                       "missed: %.1f %% of echo, %.1f× short" % (100 * ratio, target_share / ratio)
-                       if ratio > 0 else "missed")
+            if ratio >= target_share:
+                verdict = "met"
+            elif ratio <= 0:
+                verdict = "missed"
+            elif target_share / ratio < 1.5:  # "1.0× short" would hide a near miss
+                verdict = "missed: %.1f %% of echo, %.1f points under" % (
+                    100 * ratio, 100 * (target_share - ratio))
+            else:
+                verdict = "missed: %.1f %% of echo, %.1f× short" % (100 * ratio, target_share / ratio)
         add(figure, text, share(res["rate"], echo_rate), target, verdict)
 
     def better_of(res, last=""):
