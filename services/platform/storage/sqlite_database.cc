@@ -457,11 +457,7 @@ class SqliteDatabase final : public Database {
     {
       absl::MutexLock lock(&mu_);
       group = group_;
-      const bool close = group != nullptr &&
-                         (writers_waiting_ == 0 || group->members >= max_group_ ||
-                          (group->members > 0 &&
-                           absl::Now() - group->first_joined >= max_group_delay_));
-      if (!close) {
+      if (group == nullptr || !GroupIsDue(*group, /*nobody_waits=*/writers_waiting_ == 0)) {
         writer_busy_ = false;
         return;
       }
@@ -511,29 +507,22 @@ class SqliteDatabase final : public Database {
  private:
   absl::StatusOr<std::unique_ptr<Transaction>> BeginLogicalWrite() {
     SqliteConnection* conn = AcquireWriter();
-    std::shared_ptr<CommitGroup> group;
-    {
-      absl::MutexLock lock(&mu_);
-      group = group_;
-    }
-    if (group == nullptr) {
-      // A ROLLBACK that failed earlier may have left a transaction open: start clean.
-      if (!sqlite3_get_autocommit(conn->db())) conn->Run("ROLLBACK").IgnoreError();
-      // IMMEDIATE takes the write lock now, so a conflict with another process shows here
-      // (after busy_timeout) and never halfway through a body.
-      if (absl::Status begun = conn->Run("BEGIN IMMEDIATE"); !begun.ok()) {
-        HandBackWriter();
-        return begun;
-      }
-      group = std::make_shared<CommitGroup>();
-      absl::MutexLock lock(&mu_);
-      group_ = group;
-    }
-    if (absl::Status saved = conn->Run(kSavepoint); !saved.ok()) {
+    absl::StatusOr<std::shared_ptr<CommitGroup>> group = OpenGroup();
+    absl::Status status = group.status();
+    if (status.ok()) status = conn->Run(kSavepoint);
+    if (!status.ok()) {
       HandBackWriter();
-      return saved;
+      return status;
     }
-    return std::make_unique<SqliteTransaction>(this, conn, TxMode::kWrite, std::move(group));
+    return std::make_unique<SqliteTransaction>(this, conn, TxMode::kWrite, *std::move(group));
+  }
+
+  // Whether the open group should commit now rather than take more members: nobody waits to
+  // join it, it is full, or its first member has waited long enough.
+  bool GroupIsDue(const CommitGroup& group, bool nobody_waits) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return nobody_waits || group.members >= max_group_ ||
+           (group.members > 0 && absl::Now() - group.first_joined >= max_group_delay_);
   }
 
   // Commits (or, with no member left, rolls back) the outer transaction of `group`, which
@@ -576,9 +565,7 @@ class SqliteDatabase final : public Database {
       std::shared_ptr<CommitGroup> group;
       {
         absl::MutexLock lock(&mu_);
-        if (group_ != nullptr &&
-            (queue_.empty() || group_->members >= max_group_ ||
-             (group_->members > 0 && absl::Now() - group_->first_joined >= max_group_delay_))) {
+        if (group_ != nullptr && GroupIsDue(*group_, /*nobody_waits=*/queue_.empty())) {
           group = std::move(group_);
           group_ = nullptr;
         }
