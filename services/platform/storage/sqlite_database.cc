@@ -20,6 +20,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "services/platform/storage/sqlite_vfs.h"
 #include "services/platform/storage/wal_checkpointer.h"
 
 namespace dienhinh::platform {
@@ -727,7 +728,11 @@ absl::StatusOr<std::unique_ptr<SqliteConnection>> OpenConnection(const std::stri
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (writer) flags |= SQLITE_OPEN_CREATE;
-  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  // The writer under FULL gathers each commit's WAL frames into one write() (a frame is two
+  // otherwise); readers never write the log, and NORMAL commits do not sync it, which the
+  // gathering needs (sqlite_vfs.h).
+  const char* vfs = writer && full_sync && !memory ? WalGatheringVfsName() : nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, vfs);
   auto conn = std::make_unique<SqliteConnection>(db);  // closes the handle on every path
   if (rc != SQLITE_OK) {
     absl::Status error = SqliteError(db, rc, absl::StrCat("open ", path));
@@ -774,11 +779,9 @@ absl::StatusOr<std::unique_ptr<Database>> SqliteDatabase::Open(
           absl::StrCat("sqlite: cannot create folder ", folder.string(), ": ", error.message()));
     }
   }
-  // SQLite's statement-journal spill stays at its default (64 KiB), although a write of one
-  // nomination (~20 pages) passes it and every commit group then creates a temporary file: with
-  // it raised to 4 MiB (SQLITE_CONFIG_STMTJRNL_SPILL), SQLite 3.40 failed every savepoint whose
-  // sub-journal grew past it with SQLITE_FULL (sqlite_database_test,
-  // AWriteChangingManyExistingPagesCommits).
+  // Before SQLite initializes: the sub-journal in memory, long writes split, the WAL gathered
+  // (sqlite_vfs.h).
+  ConfigureSqlite();
   auto db = std::unique_ptr<SqliteDatabase>(new SqliteDatabase());
   absl::StatusOr<std::unique_ptr<SqliteConnection>> writer =
       OpenConnection(file, /*writer=*/true, memory, options.sqlite_full_sync);

@@ -114,10 +114,10 @@ TEST_F(SqliteDatabaseTest, MemoryDatabaseServesReadsAndWritesOnOneConnection) {
 
 // A write that changes many existing pages commits: here the delete of ~12 MiB of rows, in a
 // savepoint of the group commit whose sub-journal (the originals of the pages it changes) must
-// spill to a temporary file. With the spill threshold raised to 4 MiB
-// (SQLITE_CONFIG_STMTJRNL_SPILL, fourth session), SQLite 3.40 failed every such savepoint past
-// 4 MiB with SQLITE_FULL ("database or disk is full"): the registry could not delete an
-// import's staging rows, nor update the units of a national persons file.
+// spill to a temporary file past its 4 MiB in memory. Without the split of long writes
+// (sqlite_vfs.h), SQLite 3.40 failed every such savepoint with SQLITE_FULL ("database or disk
+// is full"): the registry could not delete an import's staging rows, nor update the units of a
+// national persons file.
 TEST_F(SqliteDatabaseTest, AWriteChangingManyExistingPagesCommits) {
   absl::StatusOr<std::unique_ptr<Database>> db = Database::Open({folder_ + "/big.db"});
   DH_ASSERT_OK(db);
