@@ -24,12 +24,7 @@
 namespace dienhinh::platform {
 namespace {
 
-// Inserts `pages` rows of ~4 KiB: one page each at SQLite's default page size.
-std::string InsertPagesSql(int pages) {
-  return absl::StrCat(
-      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ", pages,
-      ") INSERT INTO pages (payload) SELECT randomblob(4000) FROM n");
-}
+using testing_util::InsertPagesSql;
 
 class SqliteVfsTest : public ::testing::Test {
  protected:
