@@ -1,9 +1,9 @@
 // SQLite's file layer as dienhinh configures it: two VFSs wrapping the default (unix) one, and
 // the sub-journal kept in memory.
 //
-// - Long reads and writes are split. The unix VFS reads and writes at most 128 KiB - 1 bytes
-//   per call: it masks the length with 0x1ffff, so a longer write comes back short and SQLite
-//   reports a full disk. SQLite itself issues such writes when a sub-journal kept in memory
+// - Long writes are split (and reads, which the unix VFS only asserts on). The unix VFS writes at
+//   most 128 KiB - 1 bytes per call: it masks the length with 0x1ffff, so a longer write comes
+//   back short and SQLite reports a full disk. SQLite itself issues such writes when a sub-journal kept in memory
 //   spills to a file (it writes its chunks, each as large as the spill threshold, in one call
 //   each). That is why raising the threshold failed in the fourth session; with the split it
 //   works, and it is raised.
@@ -17,7 +17,7 @@
 //   write() calls (its 24-byte header, then the page). For the WAL file, the gathering VFS keeps
 //   consecutive writes in a buffer and hands them to the kernel in one write when SQLite syncs
 //   the log, reads it, asks its size, truncates or closes it, or writes somewhere not contiguous
-//   (or when the buffer holds 127 KiB). That is safe only where each commit syncs the WAL, i.e.
+//   (or when the buffer holds 124 KiB). That is safe only where each commit syncs the WAL, i.e.
 //   synchronous=FULL: the commit's sync writes the frames before SQLite publishes them in the
 //   WAL index, so no other connection looks for a frame still in the buffer, and a process
 //   killed after a commit returned has written (and synced) all of it. Under NORMAL a commit
