@@ -49,7 +49,7 @@ v1::Verdict VerdictOf(const google::protobuf::RepeatedPtrField<v1::CriterionOutc
 }
 
 absl::StatusOr<v1::Evaluation> Evaluate(const v1::Plan& plan, const intake::v1::Nomination& nomination,
-                                        const EvaluationFacts& facts, const std::string* criteria) {
+                                        const EvaluationFacts& facts, const DigestStart* start) {
   if (nomination.plan() != plan.name()) {
     return absl::InvalidArgumentError(
         absl::StrCat(nomination.name(), " is under ", nomination.plan(), ", not ", plan.name()));
@@ -68,7 +68,7 @@ absl::StatusOr<v1::Evaluation> Evaluate(const v1::Plan& plan, const intake::v1::
   evaluation.set_nomination(nomination.name());
   evaluation.set_plan(plan.name());
   evaluation.set_catalog_version(plan.catalog_version());
-  evaluation.set_input_digest(InputDigest(plan, nomination, facts, criteria));
+  evaluation.set_input_digest(InputDigest(plan, nomination, facts, start));
   evaluation.set_category(nomination.category());
   evaluation.set_nominee(nomination.nominee());
   std::string display = nomination.nominee_display_name();

@@ -18,9 +18,9 @@ namespace dienhinh::evaluation {
 
 // One CriterionOutcome per criterion of the plan that applies to the nomination's category, in
 // catalog order, and the verdict. INVALID_ARGUMENT when the nomination is not under `plan`, its
-// category is not one of the plan's, or it names no school year. `criteria`: see InputDigest.
+// category is not one of the plan's, or it names no school year. `start`: see InputDigest.
 absl::StatusOr<v1::Evaluation> Evaluate(const v1::Plan& plan, const intake::v1::Nomination& nomination,
-                                        const EvaluationFacts& facts, const std::string* criteria = nullptr);
+                                        const EvaluationFacts& facts, const DigestStart* start = nullptr);
 
 // One criterion alone (the engine's step for each applicable criterion).
 v1::CriterionOutcome EvaluateCriterion(const v1::Criterion& criterion, const v1::Plan& plan,

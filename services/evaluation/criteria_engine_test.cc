@@ -550,13 +550,16 @@ TEST(CriteriaEngineTest, TheInputDigestIsTheOneEarlierReleasesStored) {
   EXPECT_EQ(evaluation->input_digest(),
             "5891d985f4fc4528f0472cd31d502d37937550faf9acd5ae156174df6f234b04");
 
-  // The worker digests a plan's criteria once per category and passes them in: same digest.
-  const std::string criteria = CriteriaDigestInput(CanThoPlan(), s.nomination.category());
-  auto with_criteria = Evaluate(CanThoPlan(), s.nomination, s.facts, &criteria);
-  ASSERT_TRUE(with_criteria.ok()) << with_criteria.status();
-  EXPECT_EQ(with_criteria->input_digest(), evaluation->input_digest());
-  const std::string other = CriteriaDigestInput(CanThoPlan(), kInstitution);
-  ASSERT_NE(other, criteria);
+  // The worker hashes a plan's criteria once per category and goes on from there: same digest,
+  // again and again from the same start; another category's start gives another.
+  const DigestStart start(CanThoPlan(), s.nomination.category());
+  for (int i = 0; i < 2; ++i) {
+    auto with_start = Evaluate(CanThoPlan(), s.nomination, s.facts, &start);
+    ASSERT_TRUE(with_start.ok()) << with_start.status();
+    EXPECT_EQ(with_start->input_digest(), evaluation->input_digest());
+  }
+  ASSERT_NE(s.nomination.category(), kInstitution);
+  const DigestStart other(CanThoPlan(), kInstitution);
   EXPECT_NE(Evaluate(CanThoPlan(), s.nomination, s.facts, &other)->input_digest(),
             evaluation->input_digest());
 }

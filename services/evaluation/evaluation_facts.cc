@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <optional>
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
@@ -69,10 +70,7 @@ std::string RecordWithoutBookkeeping(const Record& record) {
                                    Record::kEtagFieldNumber, Record::kSourceFieldNumber});
 }
 
-std::string Sha256Hex(const std::string& bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+std::string Hex(const unsigned char* digest, unsigned int length) {
   static const char kHex[] = "0123456789abcdef";
   std::string hex;
   for (unsigned int i = 0; i < length; ++i) {
@@ -80,6 +78,13 @@ std::string Sha256Hex(const std::string& bytes) {
     hex.push_back(kHex[digest[i] & 15]);
   }
   return hex;
+}
+
+std::string Sha256Hex(const std::string& bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+  return Hex(digest, length);
 }
 
 // Appends one labelled piece, length-prefixed so that no two sequences of pieces collide.
@@ -289,24 +294,34 @@ std::string AttestationDigest(const Nomination& nomination, const std::string& c
   return "";
 }
 
-std::string CriteriaDigestInput(const v1::Plan& plan, type::v1::Category category) {
-  std::string bytes;
-  for (const v1::Criterion* c : ApplicableCriteria(plan, category)) {
-    Piece(bytes, "criterion", Canonical(*c));
-  }
-  return bytes;
-}
+void DigestStart::FreeContext::operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
 
-std::string InputDigest(const v1::Plan& plan, const Nomination& nomination,
-                        const EvaluationFacts& facts, const std::string* criteria) {
+DigestStart::DigestStart(const v1::Plan& plan, type::v1::Category category) : state_(EVP_MD_CTX_new()) {
   std::string bytes;
   Piece(bytes, "plan", plan.name());
   Piece(bytes, "catalog_version", plan.catalog_version());
-  if (criteria != nullptr) {
-    bytes += *criteria;
-  } else {
-    bytes += CriteriaDigestInput(plan, nomination.category());
+  for (const v1::Criterion* c : ApplicableCriteria(plan, category)) {
+    Piece(bytes, "criterion", Canonical(*c));
   }
+  EVP_DigestInit_ex(state_.get(), EVP_sha256(), nullptr);
+  EVP_DigestUpdate(state_.get(), bytes.data(), bytes.size());
+}
+
+std::string DigestStart::Finish(const std::string& rest) const {
+  std::unique_ptr<EVP_MD_CTX, FreeContext> ctx(EVP_MD_CTX_new());
+  EVP_MD_CTX_copy_ex(ctx.get(), state_.get());
+  EVP_DigestUpdate(ctx.get(), rest.data(), rest.size());
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(ctx.get(), digest, &length);
+  return Hex(digest, length);
+}
+
+std::string InputDigest(const v1::Plan& plan, const Nomination& nomination,
+                        const EvaluationFacts& facts, const DigestStart* start) {
+  std::optional<DigestStart> own;
+  if (start == nullptr) start = &own.emplace(plan, nomination.category());
+  std::string bytes;
   Piece(bytes, "nomination", WithoutBookkeeping(nomination));
   for (const auto& [name, unit] : facts.units) {
     Piece(bytes, "unit", WithoutBookkeeping(unit));
@@ -328,7 +343,7 @@ std::string InputDigest(const v1::Plan& plan, const Nomination& nomination,
           absl::StrCat(unit, "|", dependency.nomination, "|", dependency.evaluation, "|",
                        static_cast<int>(dependency.verdict)));
   }
-  return Sha256Hex(bytes);
+  return start->Finish(bytes);
 }
 
 }  // namespace dienhinh::evaluation

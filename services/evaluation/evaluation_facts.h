@@ -6,7 +6,10 @@
 #ifndef DIENHINH_SERVICES_EVALUATION_EVALUATION_FACTS_H_
 #define DIENHINH_SERVICES_EVALUATION_EVALUATION_FACTS_H_
 
+#include <openssl/types.h>
+
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 
@@ -99,19 +102,34 @@ std::string HeadedUnit(const intake::v1::Nomination& nomination, const Evaluatio
 // the digest it saw, so a later change to the attestation sends the criterion back to PENDING.
 std::string AttestationDigest(const intake::v1::Nomination& nomination, const std::string& criterion_id);
 
+// InputDigest's hash state after the part of its input that depends on the plan and the
+// category alone: the plan's name and catalog version and its applicable criteria (~5.6 KB for
+// an institution). A caller that evaluates many nominations (the worker) makes one per plan and
+// category, and each InputDigest goes on from a copy of it instead of serializing and hashing
+// those bytes again. Safe to share between threads (InputDigest only reads it).
+class DigestStart {
+ public:
+  DigestStart(const v1::Plan& plan, type::v1::Category category);
+  DigestStart(DigestStart&&) noexcept = default;
+  DigestStart& operator=(DigestStart&&) noexcept = default;
+
+  // SHA-256 (lowercase hex) of this start followed by `rest`.
+  std::string Finish(const std::string& rest) const;
+
+ private:
+  struct FreeContext {
+    void operator()(EVP_MD_CTX* ctx) const;
+  };
+  std::unique_ptr<EVP_MD_CTX, FreeContext> state_;
+};
+
 // SHA-256 (lowercase hex) of everything an evaluation reads, in a canonical order: the catalog
 // version and the applicable criteria, the nomination, the facts. Output-only bookkeeping of
 // the stored resources (update times, etags, sources) is left out, so re-saving an unchanged
 // record does not make a new version.
-// `criteria`, when given, is CriteriaDigestInput(plan, nomination.category()), computed once.
+// `start`, when given, is DigestStart(plan, nomination.category()), made once.
 std::string InputDigest(const v1::Plan& plan, const intake::v1::Nomination& nomination,
-                        const EvaluationFacts& facts, const std::string* criteria = nullptr);
-
-// The part of InputDigest's input that is the plan's applicable criteria for `category`: the
-// same for every nomination of that plan and category, so a caller that evaluates many (the
-// worker) computes it once instead of serializing the criteria again for each (a third of
-// InputDigest's time on a backlog).
-std::string CriteriaDigestInput(const v1::Plan& plan, type::v1::Category category);
+                        const EvaluationFacts& facts, const DigestStart* start = nullptr);
 
 }  // namespace dienhinh::evaluation
 

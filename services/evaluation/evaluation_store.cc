@@ -55,16 +55,14 @@ std::string DependencyReadKey(const std::string& plan, const std::string& unit) 
 }
 
 absl::Status PutNomination(Transaction& tx, const intake::v1::Nomination& n) {
-  auto changed = tx.Execute(
-      "UPDATE eval_nominations SET plan = ?, category = ?, nominee = ?, nominating_unit = ?, state = ?, "
-      "nomination = ? WHERE name = ?",
-      {SqlParam(n.plan()), SqlParam(static_cast<int>(n.category())), SqlParam(n.nominee()),
-       SqlParam(n.nominating_unit()), SqlParam(static_cast<int>(n.state())), Blob(n), SqlParam(n.name())});
-  if (!changed.ok()) return changed.status();
-  if (*changed > 0) return absl::OkStatus();
+  // One statement, so the nomination is serialized once (an UPDATE that found no row followed
+  // by an INSERT serialized it twice: ~4 % of the service's CPU on a backlog of new ones).
   return tx
       .Execute("INSERT INTO eval_nominations (name, plan, category, nominee, nominating_unit, state, nomination) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?)",
+               "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET plan = excluded.plan, "
+               "category = excluded.category, nominee = excluded.nominee, "
+               "nominating_unit = excluded.nominating_unit, state = excluded.state, "
+               "nomination = excluded.nomination",
                {SqlParam(n.name()), SqlParam(n.plan()), SqlParam(static_cast<int>(n.category())),
                 SqlParam(n.nominee()), SqlParam(n.nominating_unit()), SqlParam(static_cast<int>(n.state())),
                 Blob(n)})
@@ -207,6 +205,11 @@ absl::StatusOr<std::optional<v1::Evaluation>> GetEvaluationVersion(Transaction& 
 
 absl::Status InsertEvaluation(Transaction& tx, v1::Evaluation& evaluation, const std::set<std::string>& reads,
                               const std::vector<BlockStanding>& standings) {
+  if (absl::Status s = NumberEvaluation(tx, evaluation); !s.ok()) return s;
+  return InsertNumberedEvaluation(tx, evaluation, evaluation.SerializeAsString(), reads, standings);
+}
+
+absl::Status NumberEvaluation(Transaction& tx, v1::Evaluation& evaluation) {
   const std::string& nomination = evaluation.nomination();
   auto rows = tx.Query("SELECT COALESCE(MAX(version), 0) FROM evaluations WHERE nomination = ?",
                        {SqlParam(nomination)});
@@ -215,6 +218,14 @@ absl::Status InsertEvaluation(Transaction& tx, v1::Evaluation& evaluation, const
   evaluation.set_version(version);
   evaluation.set_name(absl::StrCat(nomination, "/evaluations/", version));
   SetNow(evaluation.mutable_create_time());
+  return absl::OkStatus();
+}
+
+absl::Status InsertNumberedEvaluation(Transaction& tx, const v1::Evaluation& evaluation, absl::string_view bytes,
+                                      const std::set<std::string>& reads,
+                                      const std::vector<BlockStanding>& standings) {
+  const std::string& nomination = evaluation.nomination();
+  const int64_t version = evaluation.version();
   int first_year = 0, last_year = 0;
   for (const auto& y : evaluation.school_years()) {
     if (first_year == 0 || y.start_year() < first_year) first_year = y.start_year();
@@ -234,7 +245,7 @@ absl::Status InsertEvaluation(Transaction& tx, v1::Evaluation& evaluation, const
        SqlParam(evaluation.nominee()), SqlParam(evaluation.nominating_unit()), SqlParam(evaluation.district()),
        SqlParam(first_year), SqlParam(last_year), SqlParam(evaluation.catalog_version()),
        SqlParam(evaluation.input_digest()), SqlParam(Micros(evaluation.create_time())),
-       SqlParam(platform::CollationKey(evaluation.nominee_display_name())), Blob(evaluation)});
+       SqlParam(platform::CollationKey(evaluation.nominee_display_name())), SqlParam::Blob(std::string_view(bytes.data(), bytes.size()))});
   if (!inserted.ok()) return inserted.status();
   if (auto s = tx.Execute("DELETE FROM evaluation_reads WHERE nomination = ?", {SqlParam(nomination)}); !s.ok()) {
     return s.status();

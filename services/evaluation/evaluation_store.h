@@ -82,9 +82,16 @@ absl::StatusOr<std::optional<v1::Evaluation>> GetEvaluationVersion(Transaction& 
                                                                    int64_t version);
 // Stores `evaluation` as the nomination's next version (setting name, version and create_time
 // on it), marks it latest, and replaces what the nomination's latest version read and the
-// standings it saw.
+// standings it saw: NumberEvaluation, then InsertNumberedEvaluation.
 absl::Status InsertEvaluation(Transaction& tx, v1::Evaluation& evaluation, const std::set<std::string>& reads,
                               const std::vector<BlockStanding>& standings);
+// Makes `evaluation` the nomination's next version: sets its version, name and create_time.
+absl::Status NumberEvaluation(Transaction& tx, v1::Evaluation& evaluation);
+// Stores a numbered `evaluation` whose serialized form is `bytes` (the worker has them already,
+// inside its EvaluationRecorded event's bytes), as InsertEvaluation says.
+absl::Status InsertNumberedEvaluation(Transaction& tx, const v1::Evaluation& evaluation, absl::string_view bytes,
+                                      const std::set<std::string>& reads,
+                                      const std::vector<BlockStanding>& standings);
 
 // ---- Facts kept here: reviews and dependencies.
 // The latest review of each criterion of `nomination`.

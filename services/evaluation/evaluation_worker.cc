@@ -86,14 +86,15 @@ EvaluationWorker::EvaluationWorker(platform::Database* db, platform::EventLog* e
     : db_(db), events_(events), plans_(plans), registry_(registry), options_(options) {
   for (const v1::Plan* plan : plans_->plans()) {
     for (const auto& category : plan->categories()) {
-      criteria_[{plan->name(), category.category()}] = CriteriaDigestInput(*plan, category.category());
+      digest_starts_.emplace(std::make_pair(plan->name(), static_cast<int>(category.category())),
+                             DigestStart(*plan, category.category()));
     }
   }
 }
 
 absl::StatusOr<v1::Evaluation> EvaluationWorker::EvaluateWork(const Work& work) const {
-  auto it = criteria_.find({work.plan->name(), work.nomination.category()});
-  return Evaluate(*work.plan, work.nomination, work.facts, it != criteria_.end() ? &it->second : nullptr);
+  auto it = digest_starts_.find({work.plan->name(), work.nomination.category()});
+  return Evaluate(*work.plan, work.nomination, work.facts, it != digest_starts_.end() ? &it->second : nullptr);
 }
 
 EvaluationWorker::~EvaluationWorker() { Stop(); }
@@ -301,7 +302,7 @@ absl::Status EvaluationWorker::RecordIn(Transaction& tx, Work& work, bool force,
         standings.push_back({year, s.group(), s.rank(), s.group_size()});
       }
     }
-    if (absl::Status s = InsertEvaluation(tx, *evaluation, reads, standings); !s.ok()) return s;
+    if (absl::Status s = NumberEvaluation(tx, *evaluation); !s.ok()) return s;
     // The evaluation is moved into its event, which the log shares, never copied (three deep
     // copies of every outcome and figure were ~14% of the worker thread's time).
     platform::Event event;
@@ -309,9 +310,22 @@ absl::Status EvaluationWorker::RecordIn(Transaction& tx, Work& work, bool force,
     *payload->mutable_evaluation() = std::move(*evaluation);
     payload->set_previous_verdict(*latest ? (*latest)->verdict() : v1::VERDICT_UNSPECIFIED);
     event.set_actor(work.entry.trigger.actor());
-    auto appended = events_->Append(tx, std::move(event));
+    std::string stored;
+    auto appended = events_->Append(tx, std::move(event), &stored);
     if (!appended.ok()) return appended.status();
     out.event = *std::move(appended);
+    // The version's row keeps the evaluation's bytes as its event carries them: serializing
+    // ~4 KB of outcomes in two languages a second time (and checking all its text is UTF-8
+    // again) was ~3 % of the service's CPU on a backlog.
+    const v1::Evaluation& recorded = *out.evaluation();
+    const std::optional<absl::string_view> bytes = platform::EmbeddedMessageBytes(
+        stored, {platform::Event::kEvaluationRecordedFieldNumber,
+                 events::v1::EvaluationRecorded::kEvaluationFieldNumber});
+    if (absl::Status s = InsertNumberedEvaluation(tx, recorded, bytes ? *bytes : recorded.SerializeAsString(),
+                                                  reads, standings);
+        !s.ok()) {
+      return s;
+    }
     // Leaders whose L4 waits on this unit follow its new version.
     if (IsCollective(work.nomination)) {
       v1::EvaluationTrigger dependent;

@@ -116,16 +116,16 @@ class EvaluationWorker {
   // After a commit that recorded versions: wakes the feed's tail and, for queued leaders, the
   // worker itself.
   void AfterCommit(bool recorded, bool queued_dependents);
-  // Evaluate, with the plan's criteria digested once (criteria_).
+  // Evaluate, with the plan's criteria digested once (digest_starts_).
   absl::StatusOr<v1::Evaluation> EvaluateWork(const Work& work) const;
   void Loop();
 
   platform::Database* db_;
   platform::EventLog* events_;
   const platform::PlanCatalog* plans_;
-  // CriteriaDigestInput of each plan and category, made once: the catalog does not change
+  // The digest's start for each plan and category, made once: the catalog does not change
   // while the worker runs.
-  std::map<std::pair<std::string, int>, std::string> criteria_;
+  std::map<std::pair<std::string, int>, DigestStart> digest_starts_;
   RegistryFacts* registry_;
   Options options_;
 

@@ -261,6 +261,32 @@ TEST_P(EvaluationWorkerTest, ABatchIsRecordedInOneTransactionOneVersionEach) {
   EXPECT_EQ(RecordedEvents().size(), static_cast<size_t>(kSchools));
 }
 
+// A version's row holds the evaluation its EvaluationRecorded event carries, field for field
+// (the row takes its bytes from the event's).
+TEST_P(EvaluationWorkerTest, EachVersionsRowHoldsTheEvaluationOfItsEvent) {
+  constexpr int kSchools = 3;
+  for (int i = 0; i < kSchools; ++i) {
+    PutGoodSchool(i);
+    Submit(MakeNomination(i));
+  }
+  EXPECT_EQ(worker_->RunOnce(), kSchools);
+  int compared = 0;
+  for (const auto& e : platform::testing::CommittedEvents(*database_.db, *log_)) {
+    if (!e.has_evaluation_recorded()) continue;
+    const v1::Evaluation& carried = e.evaluation_recorded().evaluation();
+    auto tx = database_.db->Begin(TxMode::kRead);
+    ASSERT_TRUE(tx.ok());
+    auto stored = GetEvaluationVersion(**tx, carried.nomination(), carried.version());
+    ASSERT_TRUE(stored.ok()) << stored.status();
+    ASSERT_TRUE(stored->has_value()) << carried.name();
+    EXPECT_EQ((*stored)->SerializeAsString(), carried.SerializeAsString()) << carried.name();
+    EXPECT_FALSE(carried.outcomes().empty());
+    EXPECT_EQ(carried.name(), absl::StrCat(carried.nomination(), "/evaluations/1"));
+    ++compared;
+  }
+  EXPECT_EQ(compared, kSchools);
+}
+
 // Two nominations of one batch that read the same unit and records each get them whole: the
 // batch's last reader of a fetched fact takes it, the others get copies.
 TEST_P(EvaluationWorkerTest, NominationsOfOneBatchThatReadTheSameFactsEachGetThem) {

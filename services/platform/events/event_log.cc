@@ -5,6 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/platform/ids/ulid.h"
 #include "services/platform/log/json_log.h"
@@ -49,7 +51,41 @@ EventLog::~EventLog() {
   tail_thread_.join();
 }
 
+std::optional<absl::string_view> EmbeddedMessageBytes(absl::string_view message,
+                                                      std::initializer_list<int> path) {
+  using google::protobuf::internal::WireFormatLite;
+  absl::string_view current = message;
+  for (const int wanted : path) {
+    google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(current.data()),
+                                              static_cast<int>(current.size()));
+    std::optional<absl::string_view> found;
+    for (uint32_t tag = in.ReadTag(); tag != 0; tag = in.ReadTag()) {
+      if (WireFormatLite::GetTagFieldNumber(tag) == wanted &&
+          WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+        uint32_t length = 0;
+        if (found || !in.ReadVarint32(&length)) return std::nullopt;
+        const int start = in.CurrentPosition();
+        if (length > current.size() - static_cast<size_t>(start) || !in.Skip(static_cast<int>(length))) {
+          return std::nullopt;
+        }
+        found = current.substr(static_cast<size_t>(start), length);
+      } else if (!WireFormatLite::SkipField(&in, tag)) {
+        return std::nullopt;
+      }
+    }
+    if (!found || !in.ConsumedEntireMessage()) return std::nullopt;
+    current = *found;
+  }
+  return current;
+}
+
 absl::StatusOr<std::shared_ptr<const Event>> EventLog::Append(Transaction& tx, Event event) {
+  std::string stored;
+  return Append(tx, std::move(event), &stored);
+}
+
+absl::StatusOr<std::shared_ptr<const Event>> EventLog::Append(Transaction& tx, Event event,
+                                                              std::string* stored) {
   int64_t sequence = 0;
   if (tx.dialect() == Dialect::kPostgres) {
     auto locked = tx.Query("SELECT pg_advisory_xact_lock(?)", {SqlParam(kOutboxLockKey)});
@@ -71,7 +107,7 @@ absl::StatusOr<std::shared_ptr<const Event>> EventLog::Append(Transaction& tx, E
   event.set_site(options_.site);
   *event.mutable_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
       absl::ToUnixMicros(now));
-  std::string bytes;
+  std::string& bytes = *stored;
   if (!event.SerializeToString(&bytes)) return absl::InternalError("cannot serialize event");
   auto inserted = tx.Execute(
       "INSERT INTO outbox (sequence, event_id, created_at_us, event) VALUES (?, ?, ?, ?)",

@@ -24,7 +24,9 @@
 
 #include <cstdint>
 #include <deque>
+#include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -33,6 +35,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "dienhinh/events/v1/event.pb.h"
@@ -57,6 +60,13 @@ struct LoggedEvent {
   // The event itself (DATA_LOSS when the bytes are not an Event).
   absl::StatusOr<Event> Decode() const;
 };
+
+// The bytes of the message field reached through `path` (field numbers, outermost first, each a
+// singular message field) in `message`, a serialized protobuf message: what serializing that
+// inner message alone gives. nullopt when a field on the path is absent or appears more than
+// once (protobuf would then merge the occurrences), or when the bytes do not parse.
+std::optional<absl::string_view> EmbeddedMessageBytes(absl::string_view message,
+                                                      std::initializer_list<int> path);
 
 class EventLog {
  public:
@@ -83,6 +93,11 @@ class EventLog {
   // In a kWrite transaction: gives the event its id, sequence, source, site and time and
   // stores it. The caller sets the payload, and actor / request_id when it has them.
   absl::StatusOr<std::shared_ptr<const Event>> Append(Transaction& tx, Event event);
+  // The same, and sets `*stored` to the bytes the event was stored as: a caller that also keeps
+  // a part of the event elsewhere takes that part's bytes from these (EmbeddedMessageBytes)
+  // rather than serializing it a second time.
+  absl::StatusOr<std::shared_ptr<const Event>> Append(Transaction& tx, Event event,
+                                                      std::string* stored);
   // After committing a transaction that appended: wakes the tail.
   void Notify();
 
