@@ -3,71 +3,32 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
-#include <initializer_list>
 #include <optional>
-
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-#include <google/protobuf/wire_format_lite.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/evaluation/wording.h"
+#include "services/platform/wire/wire_bytes.h"
 
 namespace dienhinh::evaluation {
 namespace {
 
 using intake::v1::Nomination;
-
-// Deterministic bytes of a message (field order by number, no unknown-field surprises).
-std::string Canonical(const google::protobuf::Message& message) {
-  std::string out;
-  {
-    google::protobuf::io::StringOutputStream stream(&out);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    message.SerializeToCodedStream(&coded);
-  }
-  return out;
-}
-
-// Canonical(message) with the top-level fields numbered in `left_out` absent: the bytes of a
-// copy with them cleared, without making the copy (copying each nomination and fact to clear
-// its bookkeeping was a fifth of InputDigest). Deterministic serialization writes each
-// top-level field as one run of bytes, so leaving the runs out is clearing the fields.
-std::string CanonicalWithout(const google::protobuf::Message& message,
-                             std::initializer_list<int> left_out) {
-  const std::string full = Canonical(message);
-  std::string out;
-  out.reserve(full.size());
-  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(full.data()),
-                                            static_cast<int>(full.size()));
-  while (true) {
-    const int start = in.CurrentPosition();
-    const uint32_t tag = in.ReadTag();
-    if (tag == 0) break;
-    // Bytes protobuf itself wrote always parse; were they not to, digest them whole.
-    if (!google::protobuf::internal::WireFormatLite::SkipField(&in, tag)) return full;
-    const int field = google::protobuf::internal::WireFormatLite::GetTagFieldNumber(tag);
-    if (std::find(left_out.begin(), left_out.end(), field) == left_out.end()) {
-      out.append(full, static_cast<size_t>(start), static_cast<size_t>(in.CurrentPosition() - start));
-    }
-  }
-  return out;
-}
+using platform::CanonicalBytes;
+using platform::CanonicalBytesWithout;
 
 // A stored resource's canonical bytes without what storing it adds: its create and update
 // times and its etag; a yearly record's also without its source (the import or call it came
 // from).
 template <typename Resource>
 std::string WithoutBookkeeping(const Resource& resource) {
-  return CanonicalWithout(resource, {Resource::kCreateTimeFieldNumber,
-                                     Resource::kUpdateTimeFieldNumber, Resource::kEtagFieldNumber});
+  return CanonicalBytesWithout(resource, {Resource::kCreateTimeFieldNumber,
+                                          Resource::kUpdateTimeFieldNumber, Resource::kEtagFieldNumber});
 }
 template <typename Record>
 std::string RecordWithoutBookkeeping(const Record& record) {
-  return CanonicalWithout(record, {Record::kCreateTimeFieldNumber, Record::kUpdateTimeFieldNumber,
-                                   Record::kEtagFieldNumber, Record::kSourceFieldNumber});
+  return CanonicalBytesWithout(record, {Record::kCreateTimeFieldNumber, Record::kUpdateTimeFieldNumber,
+                                        Record::kEtagFieldNumber, Record::kSourceFieldNumber});
 }
 
 std::string Hex(const unsigned char* digest, unsigned int length) {
@@ -283,10 +244,10 @@ std::string AttestationDigest(const Nomination& nomination, const std::string& c
   for (const auto& attestation : nomination.attestations()) {
     if (attestation.criterion_id() != criterion_id) continue;
     std::string bytes;
-    Piece(bytes, "attestation", Canonical(attestation));
+    Piece(bytes, "attestation", CanonicalBytes(attestation));
     for (const std::string& id : attestation.evidence_ids()) {
       for (const auto& evidence : nomination.evidence()) {
-        if (evidence.id() == id) Piece(bytes, "evidence", Canonical(evidence));
+        if (evidence.id() == id) Piece(bytes, "evidence", CanonicalBytes(evidence));
       }
     }
     return Sha256Hex(bytes);
@@ -301,7 +262,7 @@ DigestStart::DigestStart(const v1::Plan& plan, type::v1::Category category) : st
   Piece(bytes, "plan", plan.name());
   Piece(bytes, "catalog_version", plan.catalog_version());
   for (const v1::Criterion* c : ApplicableCriteria(plan, category)) {
-    Piece(bytes, "criterion", Canonical(*c));
+    Piece(bytes, "criterion", CanonicalBytes(*c));
   }
   EVP_DigestInit_ex(state_.get(), EVP_sha256(), nullptr);
   EVP_DigestUpdate(state_.get(), bytes.data(), bytes.size());
@@ -336,7 +297,7 @@ std::string InputDigest(const v1::Plan& plan, const Nomination& nomination,
     Piece(bytes, "person_record", RecordWithoutBookkeeping(record));
   }
   for (const auto& [criterion, review] : facts.reviews) {
-    Piece(bytes, "review", Canonical(review));
+    Piece(bytes, "review", CanonicalBytes(review));
   }
   for (const auto& [unit, dependency] : facts.dependencies) {
     Piece(bytes, "dependency",

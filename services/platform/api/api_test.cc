@@ -1,5 +1,12 @@
+#include <openssl/evp.h>
+
 #include <gtest/gtest.h>
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include "absl/strings/escaping.h"
+#include "dienhinh/registry/v1/unit.pb.h"
 #include "google/rpc/error_details.pb.h"
 #include "services/platform/api/api_schema.h"
 #include "services/platform/api/audit_log.h"
@@ -89,6 +96,34 @@ TEST(PageTokenTest, PageSizes) {
   EXPECT_EQ(*EffectivePageSize(5), 5);
   EXPECT_EQ(*EffectivePageSize(1000000), kMaxPageSize);
   EXPECT_EQ(EffectivePageSize(-1).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// Etags are stored with every resource and compared with what clients send back, so computing
+// them must give what earlier releases gave: the SHA-256 of a copy with its etag cleared,
+// serialized deterministically (the way they were computed), for a resource with text in
+// Vietnamese, nested messages and an etag already set.
+TEST(EtagTest, IsTheDigestOfACopyWithItsEtagCleared) {
+  registry::v1::Unit unit;
+  unit.set_name("units/92000701");
+  unit.set_display_name("Trường Tiểu học Lê Quý Đôn");
+  unit.set_parent("districts/916");
+  unit.mutable_create_time()->set_seconds(1700000000);
+  unit.set_etag("0123456789abcdef");
+  registry::v1::Unit copy = unit;
+  copy.clear_etag();
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    copy.SerializeToCodedStream(&coded);
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+  const std::string expected = absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(digest), 8));
+  EXPECT_EQ(ComputeEtag(unit), expected);
+  EXPECT_EQ(ComputeEtag(copy), expected) << "its own etag left out";
 }
 
 TEST(EtagTest, ChangesWithContentAndIgnoresItself) {

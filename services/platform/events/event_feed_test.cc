@@ -596,39 +596,6 @@ TEST_P(EventFeedTest, AConsumerFollowsAFeedWithoutBatchesThroughSubscribe) {
   old_host.Drain();
 }
 
-// An event's evaluation, found in the event's bytes, is what serializing the evaluation alone
-// gives; anything else on the path (absent, repeated, cut short) is no answer rather than a
-// wrong one.
-TEST(EmbeddedMessageBytesTest, FindsAnInnerMessageAsItIsSerializedAlone) {
-  Event event;
-  event.set_id("01JZ");
-  event.set_sequence(7);
-  auto* evaluation = event.mutable_evaluation_recorded()->mutable_evaluation();
-  evaluation->set_name("nominations/n1/evaluations/2");
-  evaluation->set_nominee_display_name("Trường THCS Lê Quý Đôn");
-  evaluation->set_version(2);
-  event.mutable_evaluation_recorded()->set_previous_verdict(
-      evaluation::v1::VERDICT_QUALIFIED);
-  event.set_actor("users/a");
-  const std::string bytes = event.SerializeAsString();
-  const std::initializer_list<int> path = {Event::kEvaluationRecordedFieldNumber,
-                                           events::v1::EvaluationRecorded::kEvaluationFieldNumber};
-
-  auto found = EmbeddedMessageBytes(bytes, path);
-  ASSERT_TRUE(found.has_value());
-  EXPECT_EQ(std::string(*found), evaluation->SerializeAsString());
-  auto payload = EmbeddedMessageBytes(bytes, {Event::kEvaluationRecordedFieldNumber});
-  ASSERT_TRUE(payload.has_value());
-  EXPECT_EQ(std::string(*payload), event.evaluation_recorded().SerializeAsString());
-
-  Event other;
-  other.mutable_nomination_submitted();
-  EXPECT_FALSE(EmbeddedMessageBytes(other.SerializeAsString(), path).has_value()) << "absent";
-  EXPECT_FALSE(EmbeddedMessageBytes(bytes + bytes, path).has_value()) << "twice: merged on parse";
-  EXPECT_FALSE(EmbeddedMessageBytes(bytes.substr(0, bytes.size() - 3), path).has_value()) << "cut";
-  EXPECT_FALSE(EmbeddedMessageBytes(std::string("\xff\xff\xff", 3), path).has_value()) << "garbage";
-}
-
 INSTANTIATE_TEST_SUITE_P(Backends, EventFeedTest,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          [](const auto& info) { return testing::BackendName(info.param); });

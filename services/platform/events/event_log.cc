@@ -5,8 +5,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/wire_format_lite.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/platform/ids/ulid.h"
 #include "services/platform/log/json_log.h"
@@ -49,34 +47,6 @@ EventLog::~EventLog() {
     stopping_ = true;
   }
   tail_thread_.join();
-}
-
-std::optional<absl::string_view> EmbeddedMessageBytes(absl::string_view message,
-                                                      std::initializer_list<int> path) {
-  using google::protobuf::internal::WireFormatLite;
-  absl::string_view current = message;
-  for (const int wanted : path) {
-    google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(current.data()),
-                                              static_cast<int>(current.size()));
-    std::optional<absl::string_view> found;
-    for (uint32_t tag = in.ReadTag(); tag != 0; tag = in.ReadTag()) {
-      if (WireFormatLite::GetTagFieldNumber(tag) == wanted &&
-          WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
-        uint32_t length = 0;
-        if (found || !in.ReadVarint32(&length)) return std::nullopt;
-        const int start = in.CurrentPosition();
-        if (length > current.size() - static_cast<size_t>(start) || !in.Skip(static_cast<int>(length))) {
-          return std::nullopt;
-        }
-        found = current.substr(static_cast<size_t>(start), length);
-      } else if (!WireFormatLite::SkipField(&in, tag)) {
-        return std::nullopt;
-      }
-    }
-    if (!found || !in.ConsumedEntireMessage()) return std::nullopt;
-    current = *found;
-  }
-  return current;
 }
 
 absl::StatusOr<std::shared_ptr<const Event>> EventLog::Append(Transaction& tx, Event event) {

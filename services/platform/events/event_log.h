@@ -24,9 +24,7 @@
 
 #include <cstdint>
 #include <deque>
-#include <initializer_list>
 #include <memory>
-#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,11 +33,11 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "dienhinh/events/v1/event.pb.h"
 #include "services/platform/storage/database.h"
+#include "services/platform/wire/wire_bytes.h"
 
 namespace dienhinh::platform {
 
@@ -60,13 +58,6 @@ struct LoggedEvent {
   // The event itself (DATA_LOSS when the bytes are not an Event).
   absl::StatusOr<Event> Decode() const;
 };
-
-// The bytes of the message field reached through `path` (field numbers, outermost first, each a
-// singular message field) in `message`, a serialized protobuf message: what serializing that
-// inner message alone gives. nullopt when a field on the path is absent or appears more than
-// once (protobuf would then merge the occurrences), or when the bytes do not parse.
-std::optional<absl::string_view> EmbeddedMessageBytes(absl::string_view message,
-                                                      std::initializer_list<int> path);
 
 class EventLog {
  public:
