@@ -12,6 +12,7 @@
 #include "services/platform/api/request_log.h"
 #include "services/platform/status/error_details.h"
 #include "services/platform/text/vietnamese_text.h"
+#include "services/platform/wire/wire_bytes.h"
 
 namespace dienhinh::intake {
 namespace {
@@ -250,6 +251,8 @@ absl::StatusOr<Nomination> NominationStore::Create(const platform::Caller& calle
         if (!other.ok()) return other.status();
         if (*other) return ActiveNominationExists(draft, **other);
 
+        // Serialized once: the row and the remembered answer hold the same bytes.
+        const std::string body = draft.SerializeAsString();
         auto inserted = tx.Execute(
             "INSERT INTO nominations (id, plan, category, nominee, nominating_unit, district, "
             "field, state, create_time_us, submit_time_us, nominee_sort_key, etag, body) "
@@ -260,7 +263,7 @@ absl::StatusOr<Nomination> NominationStore::Create(const platform::Caller& calle
              SqlParam(static_cast<int64_t>(draft.state())), SqlParam(Micros(draft.create_time())),
              SqlParam(SubmitMicros(draft)),
              SqlParam(platform::CollationKey(draft.nominee_display_name())),
-             SqlParam(draft.etag()), SqlParam::Blob(draft.SerializeAsString())});
+             SqlParam(draft.etag()), SqlParam::Blob(body)});
         if (!inserted.ok()) {
           // The one-active index caught a concurrent create the check above could not see.
           if (inserted.status().code() == absl::StatusCode::kAlreadyExists) {
@@ -275,8 +278,8 @@ absl::StatusOr<Nomination> NominationStore::Create(const platform::Caller& calle
           return s;
         }
         result = draft;
-        return platform::RememberResponse(tx, "CreateNomination", request_id, caller.subject,
-                                          result);
+        return platform::RememberResponseBytes(tx, "CreateNomination", request_id, caller.subject,
+                                               body);
       });
   if (!status.ok()) return status;
   return result;
@@ -303,6 +306,48 @@ absl::StatusOr<Nomination> NominationStore::Apply(const platform::Caller& caller
         auto after = change.apply(**stored);
         if (!after.ok()) return after.status();
 
+        // The event first: the row and the remembered answer then take the nomination's bytes
+        // from the event's stored bytes instead of serializing the dossier twice more.
+        platform::Event event;
+        int payload_field = 0;     // where the event holds the nomination: its payload's field
+        int nomination_field = 0;  // and, in the payload, the nomination's
+        switch (change.publish) {
+          case Publish::kNothing:
+            break;
+          case Publish::kSubmitted:
+            *event.mutable_nomination_submitted()->mutable_nomination() = *after;
+            payload_field = platform::Event::kNominationSubmittedFieldNumber;
+            nomination_field = events::v1::NominationSubmitted::kNominationFieldNumber;
+            break;
+          case Publish::kWithdrawn:
+            *event.mutable_nomination_withdrawn()->mutable_nomination() = *after;
+            payload_field = platform::Event::kNominationWithdrawnFieldNumber;
+            nomination_field = events::v1::NominationWithdrawn::kNominationFieldNumber;
+            break;
+          case Publish::kUpdatedIfSubmitted:
+            if (after->state() == Nomination::STATE_SUBMITTED) {
+              auto* payload = event.mutable_nomination_updated();
+              *payload->mutable_nomination() = *after;
+              *payload->mutable_update_mask() = change.update_mask;
+              payload_field = platform::Event::kNominationUpdatedFieldNumber;
+              nomination_field = events::v1::NominationUpdated::kNominationFieldNumber;
+            }
+            break;
+        }
+        std::string body;
+        if (payload_field != 0) {
+          event.set_actor(caller.subject);
+          event.set_request_id(change.request_id);
+          std::string stored_event;
+          auto appended = events_->Append(tx, std::move(event), &stored_event);
+          if (!appended.ok()) return appended.status();
+          published = true;
+          if (auto bytes = platform::EmbeddedMessageBytes(stored_event, {payload_field, nomination_field})) {
+            body = std::string(*bytes);
+          }
+        }
+        if (body.empty()) body = after->SerializeAsString();
+
         // SQLite rewrites the entries of every index on a column an UPDATE sets, changed or
         // not: the nominating unit is set, and the school years rewritten, only when they
         // changed, which a submission never does (the state, which it changes, always is).
@@ -311,7 +356,7 @@ absl::StatusOr<Nomination> NominationStore::Apply(const platform::Caller& caller
             SqlParam(after->district()), SqlParam(static_cast<int64_t>(after->field())),
             SqlParam(static_cast<int64_t>(after->state())), SqlParam(SubmitMicros(*after)),
             SqlParam(platform::CollationKey(after->nominee_display_name())), SqlParam(after->etag()),
-            SqlParam::Blob(after->SerializeAsString())};
+            SqlParam::Blob(body)};
         if (unit_changed) params.push_back(SqlParam(after->nominating_unit()));
         params.push_back(SqlParam(std::string(id)));
         auto updated = tx.Execute(
@@ -324,39 +369,14 @@ absl::StatusOr<Nomination> NominationStore::Apply(const platform::Caller& caller
           if (absl::Status s = WriteSchoolYears(tx, std::string(id), *after); !s.ok()) return s;
         }
 
-        platform::Event event;
-        switch (change.publish) {
-          case Publish::kNothing:
-            break;
-          case Publish::kSubmitted:
-            *event.mutable_nomination_submitted()->mutable_nomination() = *after;
-            break;
-          case Publish::kWithdrawn:
-            *event.mutable_nomination_withdrawn()->mutable_nomination() = *after;
-            break;
-          case Publish::kUpdatedIfSubmitted:
-            if (after->state() == Nomination::STATE_SUBMITTED) {
-              auto* payload = event.mutable_nomination_updated();
-              *payload->mutable_nomination() = *after;
-              *payload->mutable_update_mask() = change.update_mask;
-            }
-            break;
-        }
-        if (event.payload_case() != platform::Event::PAYLOAD_NOT_SET) {
-          event.set_actor(caller.subject);
-          event.set_request_id(change.request_id);
-          auto appended = events_->Append(tx, std::move(event));
-          if (!appended.ok()) return appended.status();
-          published = true;
-        }
         if (absl::Status s = platform::RecordAudit(
                 tx, caller, {change.method, after->name(), change.request_id, change.audit_detail});
             !s.ok()) {
           return s;
         }
         result = *std::move(after);  // the event has its copy
-        return platform::RememberResponse(tx, change.method, change.request_id, caller.subject,
-                                          result);
+        return platform::RememberResponseBytes(tx, change.method, change.request_id, caller.subject,
+                                               body);
       });
   if (!status.ok()) return status;
   if (published) events_->Notify();

@@ -212,6 +212,9 @@ TEST_P(NominationStoreTest, SubmissionPublishesOneEventEvenWhenRetried) {
   EXPECT_TRUE(events[0].has_nomination_submitted());
   EXPECT_EQ(events[0].nomination_submitted().nomination().SerializeAsString(),
             first->SerializeAsString()) << "the event carries the whole nomination";
+  auto stored = store_->Get(id);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->SerializeAsString(), first->SerializeAsString()) << "and so does its row";
   EXPECT_EQ(events[0].actor(), "hoa");
   EXPECT_EQ(events[0].request_id(), "submit-1");
   EXPECT_EQ(events[0].source(), "intake");
@@ -262,6 +265,7 @@ TEST_P(NominationStoreTest, UpdatesArePublishedOnlyAfterSubmission) {
   auto edited = update(draft, "bản nháp 2");
   ASSERT_TRUE(edited.ok()) << edited.status();
   EXPECT_TRUE(Events().empty());
+  EXPECT_EQ(store_->Get(id)->achievements(), "bản nháp 2") << "a draft's edit is stored, unpublished";
   auto submitted = store_->Apply(Officer(), id, SubmitChange(*edited, "submit-1"));
   ASSERT_TRUE(submitted.ok());
   auto corrected = update(*submitted, "đã sửa");
@@ -272,6 +276,11 @@ TEST_P(NominationStoreTest, UpdatesArePublishedOnlyAfterSubmission) {
   EXPECT_EQ(events[1].nomination_updated().nomination().achievements(), "đã sửa");
   EXPECT_EQ(events[1].nomination_updated().update_mask().paths(0), "achievements");
   EXPECT_GT(events[1].sequence(), events[0].sequence());
+  // The row holds each published change as its event carries it.
+  EXPECT_EQ(store_->Get(id)->SerializeAsString(), corrected->SerializeAsString());
+  auto redone = update(*corrected, "sửa lần hai");
+  ASSERT_TRUE(redone.ok()) << redone.status();
+  EXPECT_EQ(store_->Get(id)->achievements(), "sửa lần hai");
 }
 
 // A change writes the school years and the nominating unit only when they change (a

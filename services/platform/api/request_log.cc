@@ -24,11 +24,18 @@ absl::Status RememberResponse(Transaction& tx, absl::string_view method,
                               absl::string_view request_id, absl::string_view actor,
                               const google::protobuf::Message& response) {
   if (request_id.empty()) return absl::OkStatus();
+  return RememberResponseBytes(tx, method, request_id, actor, response.SerializeAsString());
+}
+
+absl::Status RememberResponseBytes(Transaction& tx, absl::string_view method,
+                                   absl::string_view request_id, absl::string_view actor,
+                                   absl::string_view response) {
+  if (request_id.empty()) return absl::OkStatus();
   return tx
       .Execute("INSERT INTO request_log (method, request_id, actor, response, created_at_us) "
                "VALUES (?, ?, ?, ?, ?)",
                {SqlParam(std::string(method)), SqlParam(std::string(request_id)),
-                SqlParam(std::string(actor)), SqlParam::Blob(response.SerializeAsString()),
+                SqlParam(std::string(actor)), SqlParam::Blob(std::string_view(response.data(), response.size())),
                 SqlParam(absl::ToUnixMicros(absl::Now()))})
       .status();
 }

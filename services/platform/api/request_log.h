@@ -29,6 +29,11 @@ absl::StatusOr<bool> FindResponse(Transaction& tx, absl::string_view method,
 absl::Status RememberResponse(Transaction& tx, absl::string_view method,
                               absl::string_view request_id, absl::string_view actor,
                               const google::protobuf::Message& response);
+// The same with the response already serialized (a caller that stored the resource has its
+// bytes): FindResponse parses them.
+absl::Status RememberResponseBytes(Transaction& tx, absl::string_view method,
+                                   absl::string_view request_id, absl::string_view actor,
+                                   absl::string_view response);
 
 }  // namespace dienhinh::platform
 
