@@ -69,20 +69,40 @@ absl::StatusOr<std::vector<std::string>> ResolveUpdateMask(const Descriptor* typ
   return paths;
 }
 
-void ApplyPaths(const Message& source, const std::vector<std::string>& paths, Message* target) {
+std::vector<FieldPath> CompilePaths(const Descriptor* type, const std::vector<std::string>& paths) {
+  std::vector<FieldPath> out;
+  out.reserve(paths.size());
   for (const std::string& path : paths) {
-    std::vector<std::string> parts = absl::StrSplit(path, '.');
+    FieldPath fields;
+    const Descriptor* at = type;
+    for (absl::string_view part : absl::StrSplit(path, '.')) {
+      const FieldDescriptor* fd = at == nullptr ? nullptr : at->FindFieldByName(std::string(part));
+      if (fd == nullptr) {
+        fields.clear();
+        break;
+      }
+      fields.push_back(fd);
+      at = fd->message_type();
+    }
+    if (!fields.empty()) out.push_back(std::move(fields));
+  }
+  return out;
+}
+
+void ApplyPaths(const Message& source, const std::vector<std::string>& paths, Message* target) {
+  ApplyPaths(source, CompilePaths(source.GetDescriptor(), paths), target);
+}
+
+void ApplyPaths(const Message& source, const std::vector<FieldPath>& paths, Message* target) {
+  for (const FieldPath& path : paths) {
     const Message* src = &source;
     Message* dst = target;
-    for (size_t p = 0; p + 1 < parts.size(); ++p) {
-      const FieldDescriptor* fd = src->GetDescriptor()->FindFieldByName(parts[p]);
-      if (fd == nullptr) return;
+    for (size_t p = 0; p + 1 < path.size(); ++p) {
       // An unset source sub-message reads as its default: every leaf under it is "unset".
-      src = &src->GetReflection()->GetMessage(*src, fd);
-      dst = dst->GetReflection()->MutableMessage(dst, fd);
+      src = &src->GetReflection()->GetMessage(*src, path[p]);
+      dst = dst->GetReflection()->MutableMessage(dst, path[p]);
     }
-    const FieldDescriptor* fd = src->GetDescriptor()->FindFieldByName(parts.back());
-    if (fd == nullptr) continue;
+    const FieldDescriptor* fd = path.back();
     const Reflection* src_reflection = src->GetReflection();
     const Reflection* dst_reflection = dst->GetReflection();
     dst_reflection->ClearField(dst, fd);

@@ -29,8 +29,21 @@ absl::StatusOr<std::vector<std::string>> ResolveUpdateMask(
     const google::protobuf::Descriptor* type, const google::protobuf::FieldMask& mask,
     const std::string& mask_field = "update_mask");
 
+// A path resolved to its fields, outermost first: the last is the field copied, the others
+// the singular sub-messages it goes through.
+using FieldPath = std::vector<const google::protobuf::FieldDescriptor*>;
+
+// `paths` (already resolved) as fields of `type`, once for many messages: an import applies the
+// same paths to every row, and splitting them and looking their fields up by name for each row
+// was ~5 % of the registry's CPU while importing. A path that does not resolve is left out.
+std::vector<FieldPath> CompilePaths(const google::protobuf::Descriptor* type,
+                                    const std::vector<std::string>& paths);
+
 // Copies each path of `paths` (already resolved) from `source` onto `target`.
 void ApplyPaths(const google::protobuf::Message& source, const std::vector<std::string>& paths,
+                google::protobuf::Message* target);
+// The same with the paths compiled for the messages' type.
+void ApplyPaths(const google::protobuf::Message& source, const std::vector<FieldPath>& paths,
                 google::protobuf::Message* target);
 
 // The value at `path` ("staff.total", "titles[1].title") as text, for error messages: numbers

@@ -90,6 +90,33 @@ TEST(FieldMaskTest, PathsIntoSubMessagesAndClearing) {
   EXPECT_EQ(FieldText(stored, "staff.professional_ratings.good"), "45");
 }
 
+// Paths compiled once (as an import does for all its rows) copy what the same paths as text
+// copy, row after row; a path that does not resolve is left out, not half applied.
+TEST(FieldMaskTest, CompiledPathsApplyAsTheirTextDoes) {
+  const std::vector<std::string> paths = {"staff.total", "staff.professional_ratings.good",
+                                          "titles", "staff.nope"};
+  const std::vector<FieldPath> compiled = CompilePaths(v1::UnitYearlyRecord::descriptor(), paths);
+  ASSERT_EQ(compiled.size(), 3u) << "staff.nope left out";
+  EXPECT_EQ(compiled[1].size(), 3u);
+  for (int row = 0; row < 3; ++row) {
+    v1::UnitYearlyRecord values;
+    values.mutable_staff()->set_total(40 + row);
+    if (row != 1) values.mutable_staff()->mutable_professional_ratings()->set_good(10 + row);
+    values.add_titles()->set_title(type::v1::EMULATION_TITLE_ADVANCED_WORKER);
+    v1::UnitYearlyRecord by_text;
+    by_text.mutable_staff()->mutable_professional_ratings()->set_good(99);
+    by_text.mutable_staff()->mutable_professional_ratings()->set_fair(7);
+    v1::UnitYearlyRecord by_fields = by_text;
+    ApplyPaths(values, paths, &by_text);
+    ApplyPaths(values, compiled, &by_fields);
+    EXPECT_EQ(by_fields.SerializeAsString(), by_text.SerializeAsString()) << row;
+    EXPECT_EQ(by_fields.staff().total(), 40 + row);
+    EXPECT_EQ(by_fields.staff().professional_ratings().has_good(), row != 1) << "unset clears";
+    EXPECT_EQ(by_fields.staff().professional_ratings().fair(), 7) << "outside the paths";
+    EXPECT_EQ(by_fields.titles_size(), 1);
+  }
+}
+
 TEST(RegistryRulesTest, UnitKindsDecideWhatIsRequired) {
   v1::Unit school;
   school.set_name("units/S1");

@@ -776,6 +776,7 @@ absl::StatusOr<ImportResult> RegistryStore::Import(
       }
     }
     FileContext file;
+    const std::vector<FieldPath> fields = CompilePaths(T::descriptor(), paths);
     if constexpr (std::is_same_v<T, v1::Unit>) {
       // Only units refer to resources of their own file (a school to its district office
       // further down), so only a units file's names are kept (a country has ~50,000 units;
@@ -786,7 +787,7 @@ absl::StatusOr<ImportResult> RegistryStore::Import(
         auto loaded = Load<T>(tx, item.name);
         if (!loaded.ok()) return loaded.status();
         T next = loaded->has_value() ? **loaded : T();
-        ApplyPaths(*item.values, paths, &next);
+        ApplyPaths(*item.values, fields, &next);
         file.unit_parents[item.name] = next.parent();
         return absl::OkStatus();
       });
@@ -800,7 +801,7 @@ absl::StatusOr<ImportResult> RegistryStore::Import(
       if (!loaded.ok()) return loaded.status();
       const T* current = loaded->has_value() ? &**loaded : nullptr;
       T next = current != nullptr ? *current : T();
-      ApplyPaths(*item.values, paths, &next);
+      ApplyPaths(*item.values, fields, &next);
       Identify(&next, item.name);
       Canonicalize(&next);
       ViolationList violations;
