@@ -205,20 +205,17 @@ absl::StatusOr<std::optional<v1::Evaluation>> GetEvaluationVersion(Transaction& 
 
 absl::Status InsertEvaluation(Transaction& tx, v1::Evaluation& evaluation, const std::set<std::string>& reads,
                               const std::vector<BlockStanding>& standings) {
-  if (absl::Status s = NumberEvaluation(tx, evaluation); !s.ok()) return s;
+  auto rows = tx.Query("SELECT COALESCE(MAX(version), 0) FROM evaluations WHERE nomination = ?",
+                       {SqlParam(evaluation.nomination())});
+  if (!rows.ok()) return rows.status();
+  NumberEvaluation(evaluation, (rows->empty() ? 0 : (*rows)[0].Int(0)) + 1);
   return InsertNumberedEvaluation(tx, evaluation, evaluation.SerializeAsString(), reads, standings);
 }
 
-absl::Status NumberEvaluation(Transaction& tx, v1::Evaluation& evaluation) {
-  const std::string& nomination = evaluation.nomination();
-  auto rows = tx.Query("SELECT COALESCE(MAX(version), 0) FROM evaluations WHERE nomination = ?",
-                       {SqlParam(nomination)});
-  if (!rows.ok()) return rows.status();
-  int64_t version = (rows->empty() ? 0 : (*rows)[0].Int(0)) + 1;
+void NumberEvaluation(v1::Evaluation& evaluation, int64_t version) {
   evaluation.set_version(version);
-  evaluation.set_name(absl::StrCat(nomination, "/evaluations/", version));
+  evaluation.set_name(absl::StrCat(evaluation.nomination(), "/evaluations/", version));
   SetNow(evaluation.mutable_create_time());
-  return absl::OkStatus();
 }
 
 absl::Status InsertNumberedEvaluation(Transaction& tx, const v1::Evaluation& evaluation, absl::string_view bytes,
@@ -231,10 +228,13 @@ absl::Status InsertNumberedEvaluation(Transaction& tx, const v1::Evaluation& eva
     if (first_year == 0 || y.start_year() < first_year) first_year = y.start_year();
     last_year = std::max(last_year, y.start_year());
   }
-  if (auto s = tx.Execute("UPDATE evaluations SET latest = 0 WHERE nomination = ? AND latest = 1",
-                          {SqlParam(nomination)});
-      !s.ok()) {
-    return s.status();
+  // Versions, what they read and the standings they saw are written here only, so before a
+  // first version there are none (three statements saved per new nomination on a backlog).
+  const bool first = version == 1;
+  if (!first) {
+    auto s = tx.Execute("UPDATE evaluations SET latest = 0 WHERE nomination = ? AND latest = 1",
+                        {SqlParam(nomination)});
+    if (!s.ok()) return s.status();
   }
   auto inserted = tx.Execute(
       "INSERT INTO evaluations (nomination, version, plan, verdict, category, nominee, nominating_unit, district, "
@@ -247,17 +247,18 @@ absl::Status InsertNumberedEvaluation(Transaction& tx, const v1::Evaluation& eva
        SqlParam(evaluation.input_digest()), SqlParam(Micros(evaluation.create_time())),
        SqlParam(platform::CollationKey(evaluation.nominee_display_name())), SqlParam::Blob(std::string_view(bytes.data(), bytes.size()))});
   if (!inserted.ok()) return inserted.status();
-  if (auto s = tx.Execute("DELETE FROM evaluation_reads WHERE nomination = ?", {SqlParam(nomination)}); !s.ok()) {
-    return s.status();
+  if (!first) {
+    auto s = tx.Execute("DELETE FROM evaluation_reads WHERE nomination = ?", {SqlParam(nomination)});
+    if (!s.ok()) return s.status();
   }
   for (const std::string& resource : reads) {
     auto s = tx.Execute("INSERT INTO evaluation_reads (nomination, resource) VALUES (?, ?)",
                         {SqlParam(nomination), SqlParam(resource)});
     if (!s.ok()) return s.status();
   }
-  if (auto s = tx.Execute("DELETE FROM nomination_standings WHERE nomination = ?", {SqlParam(nomination)});
-      !s.ok()) {
-    return s.status();
+  if (!first) {
+    auto s = tx.Execute("DELETE FROM nomination_standings WHERE nomination = ?", {SqlParam(nomination)});
+    if (!s.ok()) return s.status();
   }
   for (const BlockStanding& st : standings) {
     auto s = tx.Execute(

@@ -85,10 +85,14 @@ absl::StatusOr<std::optional<v1::Evaluation>> GetEvaluationVersion(Transaction& 
 // standings it saw: NumberEvaluation, then InsertNumberedEvaluation.
 absl::Status InsertEvaluation(Transaction& tx, v1::Evaluation& evaluation, const std::set<std::string>& reads,
                               const std::vector<BlockStanding>& standings);
-// Makes `evaluation` the nomination's next version: sets its version, name and create_time.
-absl::Status NumberEvaluation(Transaction& tx, v1::Evaluation& evaluation);
+// Makes `evaluation` the nomination's version `version`: sets its version, name and
+// create_time. The next version is the latest one's plus one (1 for the first), as the worker
+// knows from the latest it read in the same transaction.
+void NumberEvaluation(v1::Evaluation& evaluation, int64_t version);
 // Stores a numbered `evaluation` whose serialized form is `bytes` (the worker has them already,
-// inside its EvaluationRecorded event's bytes), as InsertEvaluation says.
+// inside its EvaluationRecorded event's bytes), as InsertEvaluation says. A first version has
+// no earlier one to unmark and nothing read or seen before it to replace, so it writes its
+// rows only.
 absl::Status InsertNumberedEvaluation(Transaction& tx, const v1::Evaluation& evaluation, absl::string_view bytes,
                                       const std::set<std::string>& reads,
                                       const std::vector<BlockStanding>& standings);

@@ -302,7 +302,7 @@ absl::Status EvaluationWorker::RecordIn(Transaction& tx, Work& work, bool force,
         standings.push_back({year, s.group(), s.rank(), s.group_size()});
       }
     }
-    if (absl::Status s = NumberEvaluation(tx, *evaluation); !s.ok()) return s;
+    NumberEvaluation(*evaluation, *latest ? (*latest)->version() + 1 : 1);
     // The evaluation is moved into its event, which the log shares, never copied (three deep
     // copies of every outcome and figure were ~14% of the worker thread's time).
     platform::Event event;
