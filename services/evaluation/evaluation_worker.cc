@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "services/evaluation/criteria_engine.h"
 #include "services/platform/log/json_log.h"
+#include "services/platform/wire/wire_bytes.h"
 
 namespace dienhinh::evaluation {
 

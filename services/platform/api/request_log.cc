@@ -35,7 +35,8 @@ absl::Status RememberResponseBytes(Transaction& tx, absl::string_view method,
       .Execute("INSERT INTO request_log (method, request_id, actor, response, created_at_us) "
                "VALUES (?, ?, ?, ?, ?)",
                {SqlParam(std::string(method)), SqlParam(std::string(request_id)),
-                SqlParam(std::string(actor)), SqlParam::Blob(std::string_view(response.data(), response.size())),
+                SqlParam(std::string(actor)),
+                SqlParam::Blob(std::string_view(response.data(), response.size())),
                 SqlParam(absl::ToUnixMicros(absl::Now()))})
       .status();
 }

@@ -37,7 +37,6 @@
 #include "absl/time/time.h"
 #include "dienhinh/events/v1/event.pb.h"
 #include "services/platform/storage/database.h"
-#include "services/platform/wire/wire_bytes.h"
 
 namespace dienhinh::platform {
 
@@ -85,8 +84,8 @@ class EventLog {
   // stores it. The caller sets the payload, and actor / request_id when it has them.
   absl::StatusOr<std::shared_ptr<const Event>> Append(Transaction& tx, Event event);
   // The same, and sets `*stored` to the bytes the event was stored as: a caller that also keeps
-  // a part of the event elsewhere takes that part's bytes from these (EmbeddedMessageBytes)
-  // rather than serializing it a second time.
+  // a part of the event elsewhere takes that part's bytes from these (EmbeddedMessageBytes in
+  // services/platform/wire/wire_bytes.h) rather than serializing it a second time.
   absl::StatusOr<std::shared_ptr<const Event>> Append(Transaction& tx, Event event,
                                                       std::string* stored);
   // After committing a transaction that appended: wakes the tail.
