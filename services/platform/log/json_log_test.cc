@@ -83,6 +83,22 @@ TEST(JsonLogTest, BufferedLinesGoOutByThemselves) {
   ASSERT_EQ(file.Lines().size(), 1u) << "the flusher did not write a lone line within 10 s";
 }
 
+// A line already waiting out a long interval goes out on the shorter one set after it: the
+// flusher's wait ends when the interval changes (or the buffer is written out), not only when
+// it finds the buffer empty. Before, it slept on to the old deadline. The test above failed
+// that way once in CI's sanitizer run: the test before it left the flusher waiting out an hour
+// for a line its warning then wrote out, and the next line arrived before the flusher ran.
+TEST(JsonLogTest, AShorterIntervalAppliesToALineAlreadyWaiting) {
+  LogFile file;  // an hour
+  LogInfo("waiting");
+  absl::SleepFor(absl::Milliseconds(50));  // the flusher is waiting for the hour to pass
+  EXPECT_TRUE(file.Lines().empty());
+  SetLogFlushInterval(kFlushInterval);
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (file.Lines().empty() && absl::Now() < deadline) absl::SleepFor(kFlushInterval / 4);
+  ASSERT_EQ(file.Lines().size(), 1u) << "the line waited for the old interval";
+}
+
 TEST(JsonLogTest, LinesFromManyThreadsStayWholeAndInEachThreadsOrder) {
   LogFile file;
   constexpr int kThreads = 8;

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <thread>
@@ -48,6 +49,7 @@ class Sink {
   void SetInterval(absl::Duration interval) {
     absl::MutexLock lock(&mu_);
     interval_ = interval;
+    ++changes_;  // the flusher's deadline was computed with the old interval
   }
 
   void SetFd(int fd) {
@@ -73,18 +75,23 @@ class Sink {
       const absl::Time due = oldest_ + interval_;
       if (absl::Now() >= due) {
         WriteOutLocked();
-      } else {
-        // Back early when another thread wrote the buffer out meanwhile.
-        mu_.AwaitWithDeadline(absl::Condition(this, &Sink::IsEmpty), due);
+        continue;
       }
+      // Back early when another thread wrote the buffer out, or the interval changed, meanwhile:
+      // the deadline then belongs to lines already gone, or to the old interval. (Waiting for an
+      // empty buffer instead missed a write-out whose buffer had filled again before this thread
+      // ran, and slept on to the old deadline: an hour, after a test's long interval.)
+      const uint64_t seen = changes_;
+      auto changed = [this, seen]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return changes_ != seen; };
+      mu_.AwaitWithDeadline(absl::Condition(&changed), due);
     }
   }
 
   bool HasLines() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !buffer_.empty(); }
-  bool IsEmpty() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return buffer_.empty(); }
 
   // Under the lock, so that the lines of a later urgent write cannot overtake these.
   void WriteOutLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    ++changes_;
     size_t done = 0;
     while (done < buffer_.size()) {
       const ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
@@ -100,6 +107,7 @@ class Sink {
   std::string buffer_ ABSL_GUARDED_BY(mu_);
   absl::Time oldest_ ABSL_GUARDED_BY(mu_);  // when the first line now buffered came
   absl::Duration interval_ ABSL_GUARDED_BY(mu_) = kFlushInterval;
+  uint64_t changes_ ABSL_GUARDED_BY(mu_) = 0;  // write-outs and interval changes, counted
   int fd_ ABSL_GUARDED_BY(mu_) = STDERR_FILENO;
   bool flusher_started_ ABSL_GUARDED_BY(mu_) = false;
   bool direct_ ABSL_GUARDED_BY(mu_) = false;
