@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/evaluation/wording.h"
@@ -31,14 +32,9 @@ std::string RecordWithoutBookkeeping(const Record& record) {
                                         Record::kEtagFieldNumber, Record::kSourceFieldNumber});
 }
 
+// Lowercase hex of a digest, as absl writes it (the etag's form too).
 std::string Hex(const unsigned char* digest, unsigned int length) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 15]);
-  }
-  return hex;
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 std::string Sha256Hex(const std::string& bytes) {
