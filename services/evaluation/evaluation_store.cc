@@ -192,6 +192,16 @@ absl::StatusOr<std::optional<v1::Evaluation>> LatestEvaluation(Transaction& tx, 
   return std::optional<v1::Evaluation>(std::move(*e));
 }
 
+absl::StatusOr<std::optional<VersionHead>> LatestVersionHead(Transaction& tx, const std::string& nomination) {
+  auto rows = tx.Query("SELECT version, verdict, input_digest FROM evaluations WHERE nomination = ? AND latest = 1",
+                       {SqlParam(nomination)});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return std::nullopt;
+  const SqlRow& row = (*rows)[0];
+  return std::optional<VersionHead>(
+      VersionHead{row.Int(0), static_cast<v1::Verdict>(row.Int(1)), row.Text(2)});
+}
+
 absl::StatusOr<std::optional<v1::Evaluation>> GetEvaluationVersion(Transaction& tx, const std::string& nomination,
                                                                    int64_t version) {
   auto rows = tx.Query("SELECT evaluation FROM evaluations WHERE nomination = ? AND version = ?",

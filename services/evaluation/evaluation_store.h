@@ -77,6 +77,14 @@ absl::StatusOr<int64_t> RegistryChanges(Transaction& tx);
 
 // ---- Evaluations.
 absl::StatusOr<std::optional<v1::Evaluation>> LatestEvaluation(Transaction& tx, const std::string& nomination);
+// What recording the next version needs of the latest one, read without the evaluation itself
+// (parsing ~4 KB of outcomes to learn three fields).
+struct VersionHead {
+  int64_t version = 0;
+  v1::Verdict verdict = v1::VERDICT_UNSPECIFIED;
+  std::string input_digest;
+};
+absl::StatusOr<std::optional<VersionHead>> LatestVersionHead(Transaction& tx, const std::string& nomination);
 absl::StatusOr<std::optional<v1::Evaluation>> GetEvaluationVersion(Transaction& tx,
                                                                    const std::string& nomination,
                                                                    int64_t version);

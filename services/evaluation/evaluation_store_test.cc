@@ -86,6 +86,14 @@ TEST_P(EvaluationStoreTest, VersionsAreAppendedAndTheLatestIsMarked) {
   auto latest = LatestEvaluation(**tx, n.name());
   ASSERT_TRUE(latest.ok() && *latest);
   EXPECT_EQ((*latest)->input_digest(), "d2");
+  auto head = LatestVersionHead(**tx, n.name());
+  ASSERT_TRUE(head.ok() && *head);
+  EXPECT_EQ((*head)->version, 2);
+  EXPECT_EQ((*head)->verdict, v1::VERDICT_QUALIFIED);
+  EXPECT_EQ((*head)->input_digest, "d2");
+  auto none = LatestVersionHead(**tx, "nominations/N2");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
   auto old = GetEvaluationVersion(**tx, n.name(), 1);
   ASSERT_TRUE(old.ok() && *old);
   EXPECT_EQ((*old)->verdict(), v1::VERDICT_PENDING) << "version 1 is kept as it was";

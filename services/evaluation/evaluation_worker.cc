@@ -289,9 +289,9 @@ absl::Status EvaluationWorker::RecordIn(Transaction& tx, Work& work, bool force,
     if (!work.from_queue) return evaluation.status();
     return FinishEntry(tx, work.entry.nomination, work.entry.generation).status();
   }
-  auto latest = LatestEvaluation(tx, work.nomination.name());
+  auto latest = LatestVersionHead(tx, work.nomination.name());
   if (!latest.ok()) return latest.status();
-  if (force || !*latest || (*latest)->input_digest() != evaluation->input_digest()) {
+  if (force || !*latest || (*latest)->input_digest != evaluation->input_digest()) {
     *evaluation->mutable_trigger() = work.entry.trigger;
     std::vector<BlockStanding> standings;
     if (IsCollective(work.nomination)) {
@@ -303,13 +303,13 @@ absl::Status EvaluationWorker::RecordIn(Transaction& tx, Work& work, bool force,
         standings.push_back({year, s.group(), s.rank(), s.group_size()});
       }
     }
-    NumberEvaluation(*evaluation, *latest ? (*latest)->version() + 1 : 1);
+    NumberEvaluation(*evaluation, *latest ? (*latest)->version + 1 : 1);
     // The evaluation is moved into its event, which the log shares, never copied (three deep
     // copies of every outcome and figure were ~14% of the worker thread's time).
     platform::Event event;
     auto* payload = event.mutable_evaluation_recorded();
     *payload->mutable_evaluation() = std::move(*evaluation);
-    payload->set_previous_verdict(*latest ? (*latest)->verdict() : v1::VERDICT_UNSPECIFIED);
+    payload->set_previous_verdict(*latest ? (*latest)->verdict : v1::VERDICT_UNSPECIFIED);
     event.set_actor(work.entry.trigger.actor());
     std::string stored;
     auto appended = events_->Append(tx, std::move(event), &stored);
@@ -339,7 +339,14 @@ absl::Status EvaluationWorker::RecordIn(Transaction& tx, Work& work, bool force,
   }
   if (within) {
     const v1::Evaluation* recorded = out.evaluation();
-    const v1::Evaluation& current = recorded ? *recorded : (*latest ? **latest : v1::Evaluation::default_instance());
+    std::optional<v1::Evaluation> unchanged;  // the latest version, when none was made here
+    if (recorded == nullptr) {
+      auto read = LatestEvaluation(tx, work.nomination.name());
+      if (!read.ok()) return read.status();
+      unchanged = std::move(*read);
+    }
+    const v1::Evaluation& current =
+        recorded ? *recorded : (unchanged ? *unchanged : v1::Evaluation::default_instance());
     if (absl::Status s = within(tx, current); !s.ok()) return s;
   }
   if (!work.from_queue) return absl::OkStatus();
