@@ -162,6 +162,24 @@ TEST(ResourceTextTest, InvalidUtf8IsNamedByItsPath) {
   EXPECT_EQ(violations[0].field, "field_violations[1].description");
 }
 
+// Repeated strings are normalized and named by their index; ASCII is left as it is, but a NUL
+// inside it is refused as it is in any other text.
+TEST(ResourceTextTest, RepeatedTextAndNulAreHandledLikeAnyOtherText) {
+  google::rpc::DebugInfo request;
+  request.add_stack_entries("plain ascii");
+  request.add_stack_entries("Ti\x65\xCC\x82\xCC\x81n");
+  request.add_stack_entries("bad \xC3\x28 byte");
+  request.set_detail(std::string("a\0b", 3));
+  absl::Status status = NormalizeMessageText(request);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  auto violations = FieldViolationsOf(status);
+  ASSERT_EQ(violations.size(), 2u);
+  EXPECT_EQ(violations[0].field, "stack_entries[2]");
+  EXPECT_EQ(violations[1].field, "detail");
+  EXPECT_EQ(request.stack_entries(0), "plain ascii");
+  EXPECT_EQ(request.stack_entries(1), "Tiến");
+}
+
 class RequestLogTest : public ::testing::TestWithParam<testing::Backend> {};
 
 TEST_P(RequestLogTest, ASecondCallWithTheSameRequestIdFindsTheFirstAnswer) {
