@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/platform/text/vietnamese_text.h"
 #include "services/reporting/summary_counts.h"
+#include "services/reporting/summary_rules.h"
 
 namespace dienhinh::reporting {
 namespace {
@@ -144,19 +145,40 @@ absl::Status PutNomination(Transaction& tx, const std::string& site,
                  [&] { return WriteNomination(tx, site, n); });
 }
 
+// The counts hold of a verdict only whether it counts as qualified: they can move only when a
+// verdict crosses that line, and only by a version not older than the one kept (the write below
+// keeps the newer). Many verdicts do not (a first one still pending, a re-evaluation that keeps
+// its verdict); for those, reading the nomination's facts before and after the write is skipped
+// (reporting's CPU per evaluated nomination on a backlog: 26-27 µs with it, 23 without).
+absl::StatusOr<bool> VerdictMovesCounts(Transaction& tx, const std::string& site,
+                                        const ::dienhinh::evaluation::v1::Evaluation& evaluation) {
+  auto rows = tx.Query("SELECT version, verdict FROM rm_verdicts WHERE site = ? AND nomination = ?",
+                       {SqlParam(site), SqlParam(evaluation.nomination())});
+  if (!rows.ok()) return rows.status();
+  const bool qualified = CountsAsQualified(evaluation.verdict());
+  if (rows->empty()) return qualified;
+  const platform::SqlRow& kept = (*rows)[0];
+  if (kept.Int(0) > evaluation.version()) return false;
+  return CountsAsQualified(static_cast<::dienhinh::evaluation::v1::Verdict>(kept.Int(1))) != qualified;
+}
+
 // Only a newer version replaces the verdict kept: versions of one nomination are recorded in
 // order, but the guard costs nothing and keeps a replayed or relayed older event harmless.
 absl::Status PutVerdict(Transaction& tx, const std::string& site,
                         const ::dienhinh::evaluation::v1::Evaluation& evaluation,
                         const platform::Event& e) {
   if (absl::Status s = CheckName(evaluation.nomination(), "nominations/", e); !s.ok()) return s;
-  return Counted(tx, SummaryCountChange::OfNominations(tx, site, {evaluation.nomination()}), [&] {
+  auto write = [&] {
     return Run(tx,
                "INSERT INTO rm_verdicts (site, nomination, version, verdict) VALUES (?, ?, ?, ?) "
                "ON CONFLICT (site, nomination) DO UPDATE SET version = excluded.version, "
                "verdict = excluded.verdict WHERE rm_verdicts.version <= excluded.version",
                {site, evaluation.nomination(), evaluation.version(), I(evaluation.verdict())});
-  });
+  };
+  auto moves = VerdictMovesCounts(tx, site, evaluation);
+  if (!moves.ok()) return moves.status();
+  if (!*moves) return write();
+  return Counted(tx, SummaryCountChange::OfNominations(tx, site, {evaluation.nomination()}), write);
 }
 
 absl::Status PutDecision(Transaction& tx, const std::string& site,

@@ -318,6 +318,8 @@ TEST_P(SummaryCountsTest, KeptCountsEqualARecountAfterEveryEventAReplayAndARollb
        "n1 pending");
   Step("site-a", testing::EvaluationRecorded(testing::MakeEvaluation(n1, 2, VERDICT_QUALIFIED)),
        "n1 qualified");
+  Step("site-a", testing::EvaluationRecorded(testing::MakeEvaluation(n1, 3, VERDICT_QUALIFIED)),
+       "n1 qualified again: nothing moves");
   Step("site-a", testing::EvaluationRecorded(testing::MakeEvaluation(n1, 1, VERDICT_PENDING)),
        "n1's older verdict late");
   Step("site-a", testing::EvaluationRecorded(testing::MakeEvaluation(n2, 1, VERDICT_QUALIFIED)),

@@ -62,6 +62,8 @@ int RateBasisPoints(int part, int whole) {
   return static_cast<int>((static_cast<int64_t>(part) * 10000 + whole / 2) / whole);
 }
 
+bool CountsAsQualified(::dienhinh::evaluation::v1::Verdict verdict) { return verdict == VERDICT_QUALIFIED; }
+
 SummaryCell CellOf(const NominationFacts& n) {
   SummaryCell c;
   c.site = n.site;
@@ -69,7 +71,7 @@ SummaryCell CellOf(const NominationFacts& n) {
   c.category = n.category;
   c.level = n.level;
   c.nominations = 1;
-  c.qualified = n.verdict == VERDICT_QUALIFIED ? 1 : 0;
+  c.qualified = CountsAsQualified(n.verdict) ? 1 : 0;
   c.recognised = n.recognition == Recognition::kRecognised ? 1 : 0;
   c.revoked = n.recognition == Recognition::kRevoked ? 1 : 0;
   return c;

@@ -63,6 +63,10 @@ struct SummaryCell {
   int revoked = 0;
 };
 
+// Whether a nomination with this latest verdict counts as qualified: the only thing of a verdict
+// the counts hold, so a verdict that stays on the same side of it moves no count.
+bool CountsAsQualified(::dienhinh::evaluation::v1::Verdict verdict);
+
 // What one nomination adds to its cell: one nomination, and one for each standing it has.
 SummaryCell CellOf(const NominationFacts& n);
 
