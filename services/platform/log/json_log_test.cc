@@ -151,6 +151,10 @@ TEST(JsonLogTest, InvalidUtf8IsReplacedAndQuotesEscaped) {
   std::string out;
   AppendJsonString(out, "tr\xC6\xB0\xE1\xBB\x9Dng \"A\"\n\xFF");
   EXPECT_EQ(out, "\"tr\xC6\xB0\xE1\xBB\x9Dng \\\"A\\\"\\n\xEF\xBF\xBD\"");
+  // Backslashes, tabs and other control characters between runs of plain text.
+  out.clear();
+  AppendJsonString(out, "C:\\dir\tcol\x01" "end");
+  EXPECT_EQ(out, "\"C:\\\\dir\\tcol\\u0001end\"");
 }
 
 }  // namespace

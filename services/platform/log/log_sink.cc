@@ -24,7 +24,10 @@ class Sink {
 
   void Write(absl::string_view lines, bool urgent) {
     absl::MutexLock lock(&mu_);
-    if (buffer_.empty()) oldest_ = absl::Now();
+    if (buffer_.empty()) {
+      oldest_ = absl::Now();
+      wake_.Signal();  // the flusher sleeps until there is a line
+    }
     buffer_.append(lines.data(), lines.size());
     if (urgent || direct_ || buffer_.size() >= kFlushBytes) {
       WriteOutLocked();
@@ -50,6 +53,7 @@ class Sink {
     absl::MutexLock lock(&mu_);
     interval_ = interval;
     ++changes_;  // the flusher's deadline was computed with the old interval
+    wake_.Signal();
   }
 
   void SetFd(int fd) {
@@ -67,11 +71,14 @@ class Sink {
   }
 
   // Sleeps until a line is buffered, and writes the buffer out once its oldest line has waited
-  // the interval (an idle service's flusher does not wake).
+  // the interval (an idle service's flusher does not wake). It waits on a condition variable
+  // that the writers signal only when it has something new to look at, not with a condition of
+  // the mutex: every unlock by a logging thread would evaluate that (with one line per call,
+  // a measurable share of a short call's work).
   void FlushLoop() {
     absl::MutexLock lock(&mu_);
     for (;;) {
-      mu_.Await(absl::Condition(this, &Sink::HasLines));
+      while (buffer_.empty()) wake_.Wait(&mu_);
       const absl::Time due = oldest_ + interval_;
       if (absl::Now() >= due) {
         WriteOutLocked();
@@ -82,16 +89,14 @@ class Sink {
       // empty buffer instead missed a write-out whose buffer had filled again before this thread
       // ran, and slept on to the old deadline: an hour, after a test's long interval.)
       const uint64_t seen = changes_;
-      auto changed = [this, seen]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return changes_ != seen; };
-      mu_.AwaitWithDeadline(absl::Condition(&changed), due);
+      while (changes_ == seen && absl::Now() < due) wake_.WaitWithDeadline(&mu_, due);
     }
   }
-
-  bool HasLines() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !buffer_.empty(); }
 
   // Under the lock, so that the lines of a later urgent write cannot overtake these.
   void WriteOutLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     ++changes_;
+    wake_.Signal();
     size_t done = 0;
     while (done < buffer_.size()) {
       const ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
@@ -104,6 +109,7 @@ class Sink {
   }
 
   absl::Mutex mu_;
+  absl::CondVar wake_;  // a first line buffered, a write-out, an interval change
   std::string buffer_ ABSL_GUARDED_BY(mu_);
   absl::Time oldest_ ABSL_GUARDED_BY(mu_);  // when the first line now buffered came
   absl::Duration interval_ ABSL_GUARDED_BY(mu_) = kFlushInterval;
