@@ -1,11 +1,13 @@
 #include "services/registry/registry_rules.h"
 
+#include <google/protobuf/timestamp.pb.h>
 #include <google/protobuf/util/message_differencer.h>
 
 #include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "services/platform/api/field_chain.h"
 #include "services/registry/field_mask.h"
 #include "services/registry/registry_names.h"
 
@@ -23,26 +25,31 @@ using type::v1::UnitKind;
 constexpr size_t kMaxNameBytes = 400;
 constexpr size_t kMaxTextBytes = 4000;
 
-// Trims string fields and drops sub-messages that hold nothing, everywhere in the message.
+// Trims string fields and drops sub-messages that hold nothing, everywhere in the message. A
+// string is set again only when trimming changes it (it runs on every row an import applies).
 void CanonicalizeMessage(Message* message) {
   const Reflection* reflection = message->GetReflection();
   std::vector<const FieldDescriptor*> fields;
   reflection->ListFields(*message, &fields);
+  std::string scratch;
   for (const FieldDescriptor* fd : fields) {
     if (fd->cpp_type() == FieldDescriptor::CPPTYPE_STRING &&
         fd->type() == FieldDescriptor::TYPE_STRING) {
       if (fd->is_repeated()) {
         for (int i = 0; i < reflection->FieldSize(*message, fd); ++i) {
-          reflection->SetRepeatedString(message, fd, i,
-                                        std::string(absl::StripAsciiWhitespace(
-                                            reflection->GetRepeatedString(*message, fd, i))));
+          const std::string& value = reflection->GetRepeatedStringReference(*message, fd, i, &scratch);
+          const absl::string_view trimmed = absl::StripAsciiWhitespace(value);
+          if (trimmed.size() != value.size()) {
+            reflection->SetRepeatedString(message, fd, i, std::string(trimmed));
+          }
         }
       } else {
-        std::string value(absl::StripAsciiWhitespace(reflection->GetString(*message, fd)));
-        if (value.empty() && !fd->has_presence()) {
+        const std::string& value = reflection->GetStringReference(*message, fd, &scratch);
+        const absl::string_view trimmed = absl::StripAsciiWhitespace(value);
+        if (trimmed.empty() && !fd->has_presence()) {
           reflection->ClearField(message, fd);
-        } else {
-          reflection->SetString(message, fd, value);
+        } else if (trimmed.size() != value.size()) {
+          reflection->SetString(message, fd, std::string(trimmed));
         }
       }
     } else if (fd->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
@@ -78,7 +85,7 @@ void CheckUnitRef(const std::string& value, const std::string& field, ViolationL
   }
 }
 
-void CheckDate(const type::v1::Date& date, const std::string& field, ViolationList* v) {
+bool IsCalendarDate(const type::v1::Date& date) {
   static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   bool ok = date.year() >= 1 && date.year() <= 9999 && date.month() >= 1 && date.month() <= 12 &&
             date.day() >= 1 && date.day() <= kDays[date.month() - 1];
@@ -86,43 +93,59 @@ void CheckDate(const type::v1::Date& date, const std::string& field, ViolationLi
     int y = date.year();
     ok = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   }
-  if (!ok) v->Add(field, "is not a calendar date (year, month and day must all be set and valid)");
+  return ok;
+}
+
+constexpr char kNotADate[] = "is not a calendar date (year, month and day must all be set and valid)";
+
+void CheckDate(const type::v1::Date& date, const std::string& field, ViolationList* v) {
+  if (!IsCalendarDate(date)) v->Add(field, kNotADate);
 }
 
 // Walks every set field: counts (int32) must not be negative, enum values must be known, dates
-// must be dates. Field paths are built as the update mask names them.
-void CheckFigures(const Message& message, const std::string& path, ViolationList* v) {
+// must be dates. Field paths are named as the update mask names them, `prefix` first; they are
+// made into text only for a violation (this runs on every row an import applies).
+void CheckFiguresAt(const Message& message, const std::string& prefix, const platform::FieldChain* at,
+                    ViolationList* v) {
   const Reflection* reflection = message.GetReflection();
   std::vector<const FieldDescriptor*> fields;
   reflection->ListFields(message, &fields);
   for (const FieldDescriptor* fd : fields) {
-    std::string field = absl::StrCat(path, fd->name());
+    const platform::FieldChain here{at, fd, -1};
     if (fd->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
       if (fd->is_repeated()) {
         for (int i = 0; i < reflection->FieldSize(message, fd); ++i) {
-          const Message& sub = reflection->GetRepeatedMessage(message, fd, i);
-          CheckFigures(sub, absl::StrCat(field, "[", i, "]."), v);
+          const platform::FieldChain element{at, fd, i};
+          CheckFiguresAt(reflection->GetRepeatedMessage(message, fd, i), prefix, &element, v);
         }
       } else if (fd->message_type() == type::v1::Date::descriptor()) {
-        CheckDate(static_cast<const type::v1::Date&>(reflection->GetMessage(message, fd)), field,
-                  v);
-      } else if (fd->message_type()->full_name() != "google.protobuf.Timestamp") {
-        CheckFigures(reflection->GetMessage(message, fd), field + ".", v);
+        if (!IsCalendarDate(static_cast<const type::v1::Date&>(reflection->GetMessage(message, fd)))) {
+          v->Add(platform::FieldChainText(&here, prefix), kNotADate);
+        }
+      } else if (fd->message_type() != google::protobuf::Timestamp::descriptor()) {
+        CheckFiguresAt(reflection->GetMessage(message, fd), prefix, &here, v);
       }
     } else if (fd->cpp_type() == FieldDescriptor::CPPTYPE_INT32 && !fd->is_repeated()) {
-      if (reflection->GetInt32(message, fd) < 0) v->Add(field, "must not be negative");
+      if (reflection->GetInt32(message, fd) < 0) {
+        v->Add(platform::FieldChainText(&here, prefix), "must not be negative");
+      }
     } else if (fd->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
       int count = fd->is_repeated() ? reflection->FieldSize(message, fd) : 1;
       for (int i = 0; i < count; ++i) {
         int number = fd->is_repeated() ? reflection->GetRepeatedEnumValue(message, fd, i)
                                        : reflection->GetEnumValue(message, fd);
         if (fd->enum_type()->FindValueByNumber(number) == nullptr) {
-          v->Add(fd->is_repeated() ? absl::StrCat(field, "[", i, "]") : field,
+          const platform::FieldChain element{at, fd, fd->is_repeated() ? i : -1};
+          v->Add(platform::FieldChainText(&element, prefix),
                  absl::StrCat("has no value numbered ", number, " in ", fd->enum_type()->name()));
         }
       }
     }
   }
+}
+
+void CheckFigures(const Message& message, const std::string& prefix, ViolationList* v) {
+  CheckFiguresAt(message, prefix, nullptr, v);
 }
 
 // `part` must not exceed `whole` when both are recorded.

@@ -163,12 +163,41 @@ TEST(RegistryRulesTest, YearlyFiguresMustAddUp) {
   EXPECT_TRUE(none.empty());
 }
 
+// Figures are named by their path under the caller's prefix: an element of a repeated field
+// by its index, a date that is no date and an enum value the enum does not have by their own
+// fields; the well-formed ones beside them are not named.
+TEST(RegistryRulesTest, FiguresAreNamedByTheirPath) {
+  v1::PersonYearlyRecord record;
+  record.mutable_school_year()->set_start_year(2019);
+  auto* fine = record.add_acknowledgements();
+  fine->set_description("Ghi nhận");
+  fine->mutable_acknowledged_on()->set_year(2020);
+  fine->mutable_acknowledged_on()->set_month(2);
+  fine->mutable_acknowledged_on()->set_day(29);  // 2020 is a leap year
+  auto* wrong = record.add_acknowledgements();
+  wrong->set_description("Ghi nhận");
+  wrong->mutable_acknowledged_on()->set_year(2019);
+  wrong->mutable_acknowledged_on()->set_month(2);
+  wrong->mutable_acknowledged_on()->set_day(29);
+  wrong->set_kind(static_cast<type::v1::AcknowledgementKind>(99));
+  platform::ViolationList v;
+  ValidatePersonYearlyRecord(record, "record.", &v);
+  const std::set<std::string> fields = Fields(v);
+  EXPECT_TRUE(fields.count("record.acknowledgements[1].acknowledged_on")) << v.ToStatus("").ToString();
+  EXPECT_TRUE(fields.count("record.acknowledgements[1].kind")) << v.ToStatus("").ToString();
+  EXPECT_FALSE(fields.count("record.acknowledgements[0].acknowledged_on"));
+}
+
 TEST(RegistryRulesTest, CanonicalFormMakesEqualFactsCompareEqual) {
   v1::Person a;
   a.set_display_name("  Nguyễn Văn A ");
   a.set_head_of("units/S1");
+  a.set_post("Hiệu trưởng");  // nothing to trim: kept as it is
+  a.set_unit(" ");            // only blanks: cleared
   Canonicalize(&a);
   EXPECT_EQ(a.display_name(), "Nguyễn Văn A");
+  EXPECT_EQ(a.post(), "Hiệu trưởng");
+  EXPECT_TRUE(a.unit().empty());
   EXPECT_TRUE(a.holds_leadership_post());
   v1::UnitYearlyRecord empty_staff, nothing;
   empty_staff.mutable_staff()->mutable_professional_ratings();
