@@ -1,6 +1,7 @@
 #include "services/registry/csv_import.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "absl/container/flat_hash_map.h"
@@ -331,9 +332,19 @@ std::optional<CellError> ReadCell(const ImportColumn& column, const std::string&
       return std::nullopt;
     }
     case Cell::kBool: {
-      std::string folded = FoldHeader(value);
+      // The usual spellings are read as they are; only another case or spelling is folded
+      // (through ICU, once per cell of a file's every row before).
+      static const auto* kWritten = new std::map<std::string, bool, std::less<>>{
+          {"có", true},      {"Có", true},   {"x", true},     {"X", true},    {"1", true},
+          {"true", true},    {"TRUE", true}, {"yes", true},   {"không", false}, {"Không", false},
+          {"0", false},      {"false", false}, {"FALSE", false}, {"no", false}};
       static const std::set<std::string> kYes = {"co", "x", "1", "true", "yes", "c"};
       static const std::set<std::string> kNo = {"khong", "0", "false", "no", "k"};
+      if (auto written = kWritten->find(value); written != kWritten->end()) {
+        reflection->SetBool(holder, fd, written->second);
+        return std::nullopt;
+      }
+      std::string folded = FoldHeader(value);
       if (kYes.count(folded))
         reflection->SetBool(holder, fd, true);
       else if (kNo.count(folded))

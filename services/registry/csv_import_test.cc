@@ -43,6 +43,24 @@ TEST(CsvImportTest, VietnameseHeadersWithoutDiacriticsOrCaseStillMatch) {
   EXPECT_TRUE(paths.count("professional_rating"));
 }
 
+// A yes/no cell: the usual spellings, other cases and spellings without diacritics, and
+// anything else named as a bad cell.
+TEST(CsvImportTest, YesNoCellsInTheirUsualAndOtherSpellings) {
+  auto parser_ptr = Parse(v1::IMPORT_KIND_PERSONS,
+                          "Mã cán bộ,Họ và tên,Lãnh đạo quản lý\n"
+                          "CB1,A,có\nCB2,B,Không\nCB3,C,KHONG\nCB4,D,Co\nCB5,E,x\nCB6,F,0\n"
+                          "CB7,G,có lẽ\n");
+  ImportParser& parser = *parser_ptr;
+  ASSERT_EQ(parser.errors().size(), 1u);
+  EXPECT_EQ(parser.errors()[0].line(), 8);
+  EXPECT_EQ(parser.errors()[0].column(), "Lãnh đạo quản lý");
+  std::vector<bool> leaders;
+  for (const auto& item : parser.items()) {
+    leaders.push_back(static_cast<const v1::Person&>(*item.values).holds_leadership_post());
+  }
+  EXPECT_EQ(leaders, (std::vector<bool>{true, false, false, true, true, false}));
+}
+
 TEST(CsvImportTest, EveryBadCellIsNamed) {
   auto parser_ptr = Parse(v1::IMPORT_KIND_UNIT_YEARLY_RECORDS,
                           "unit_code,school_year,staff_total,assessment,trade_union\n"
