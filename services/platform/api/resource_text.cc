@@ -15,21 +15,11 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
 
-// ASCII without NUL is valid UTF-8 and NFC as it is: most identifiers, codes and names of
-// resources, checked without ICU.
-bool IsPlainAscii(const std::string& text) {
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte == 0 || byte >= 0x80) return false;
-  }
-  return true;
-}
-
 // The NFC form of `value` when it differs from it; nullopt when it is NFC already or is not
 // text (then a violation names `path`).
 std::optional<std::string> Renormalized(const std::string& value, const FieldChain& path,
                                         ViolationList& violations) {
-  if (IsPlainAscii(value)) return std::nullopt;
+  if (IsPlainAscii(value)) return std::nullopt;  // NFC as it is, and not copied
   auto normalized = NormalizeNfc(value);
   if (!normalized.ok()) {
     violations.Add(FieldChainText(&path), "is not valid UTF-8 text");

@@ -63,6 +63,11 @@ constexpr char kHexDigits[] = "0123456789abcdef";
 
 }  // namespace
 
+bool IsPlainAscii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return c != '\0' && static_cast<unsigned char>(c) < 0x80; });
+}
+
 bool IsValidUtf8(std::string_view bytes) {
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
   const auto* end = p + bytes.size();
@@ -108,6 +113,11 @@ bool IsValidUtf8(std::string_view bytes) {
 }
 
 absl::StatusOr<std::string> NormalizeNfc(std::string_view utf8) {
+  // Codes, numbers and most names of an import's cells: returned without ICU.
+  if (IsPlainAscii(utf8)) {
+    if (utf8.size() > kMaxIcuLength) return absl::InvalidArgumentError("text is too long");
+    return std::string(utf8);
+  }
   if (!IsValidUtf8(utf8)) return absl::InvalidArgumentError("text is not valid UTF-8");
   if (std::memchr(utf8.data(), '\0', utf8.size()) != nullptr) {
     return absl::InvalidArgumentError("text contains a NUL character");

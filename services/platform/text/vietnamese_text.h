@@ -16,6 +16,10 @@
 
 namespace dienhinh::platform {
 
+// True for text of ASCII characters other than NUL: valid UTF-8, and NFC as it is, so it needs
+// no normalizing (most codes, numbers and names of resources).
+bool IsPlainAscii(std::string_view text);
+
 // Whether `bytes` is well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing
 // above U+10FFFF, no truncated sequences.
 bool IsValidUtf8(std::string_view bytes);

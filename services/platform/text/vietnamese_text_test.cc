@@ -64,6 +64,16 @@ TEST(NormalizeNfcTest, DecomposedInputComesOutComposed) {
   EXPECT_EQ(NormalizeNfc("").value(), "");
 }
 
+// ASCII comes back as it is (without ICU); a NUL or any byte past ASCII is not plain.
+TEST(NormalizeNfcTest, PlainAsciiComesBackAsItIs) {
+  EXPECT_TRUE(IsPlainAscii("THPT001 2019-2020, x"));
+  EXPECT_TRUE(IsPlainAscii(""));
+  EXPECT_FALSE(IsPlainAscii(std::string("a\0b", 3)));
+  EXPECT_FALSE(IsPlainAscii("Trường"));
+  EXPECT_FALSE(IsPlainAscii("\x80"));
+  EXPECT_EQ(NormalizeNfc("THPT001 2019-2020").value(), "THPT001 2019-2020");
+}
+
 TEST(NormalizeNfcTest, InvalidUtf8IsInvalidArgument) {
   for (const std::string& bad :
        {std::string("\xC3"), std::string("Ti\xE1\xBA"), std::string("\xC0\xAF"),
