@@ -98,10 +98,6 @@ bool IsCalendarDate(const type::v1::Date& date) {
 
 constexpr char kNotADate[] = "is not a calendar date (year, month and day must all be set and valid)";
 
-void CheckDate(const type::v1::Date& date, const std::string& field, ViolationList* v) {
-  if (!IsCalendarDate(date)) v->Add(field, kNotADate);
-}
-
 // Walks every set field: counts (int32) must not be negative, enum values must be known, dates
 // must be dates. Field paths are named as the update mask names them, `prefix` first; they are
 // made into text only for a violation (this runs on every row an import applies).

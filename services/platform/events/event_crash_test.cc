@@ -74,7 +74,8 @@ void EventCrashTest::KillThreeTimesThenFinish(const std::string& max_batch) {
   ASSERT_TRUE(Migrate(*producer.db, EventMigrations()).ok());
   std::vector<Migration> consumer_schema = EventMigrations();
   consumer_schema.push_back(
-      {100, "applied", "CREATE TABLE applied (sequence BIGINT NOT NULL, marker TEXT NOT NULL)"});
+      {100, "applied", "CREATE TABLE applied (sequence BIGINT NOT NULL, marker TEXT NOT NULL)",
+       /*postgres_sql=*/""});
   ASSERT_TRUE(Migrate(*consumer.db, consumer_schema).ok());
 
   EventLog::Options log_options;

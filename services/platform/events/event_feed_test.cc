@@ -27,7 +27,8 @@ using testing::Backend;
 // The consumer side's effect: one row per applied event, no key, so that a duplicate
 // application shows as a second row rather than an error.
 const Migration kAppliedTable = {100, "applied events",
-                                 "CREATE TABLE applied (sequence BIGINT NOT NULL, marker TEXT NOT NULL)"};
+                                 "CREATE TABLE applied (sequence BIGINT NOT NULL, marker TEXT NOT NULL)",
+                                 /*postgres_sql=*/""};
 
 absl::Status RecordApplied(Transaction& tx, const Event& event) {
   return tx.Execute("INSERT INTO applied (sequence, marker) VALUES (?, ?)",
@@ -185,7 +186,9 @@ TEST_P(EventFeedTest, OutboxIsPartOfTheTransaction) {
     EXPECT_EQ(e->id().size(), 26u);
     EXPECT_GT(e->time().seconds(), 0);
     EXPECT_EQ(e->sequence(), (*events)[i]->sequence);
-    if (i > 0) EXPECT_GT((*events)[i]->sequence, (*events)[i - 1]->sequence);
+    if (i > 0) {
+      EXPECT_GT((*events)[i]->sequence, (*events)[i - 1]->sequence);
+    }
   }
 }
 
