@@ -229,9 +229,9 @@ absl::Status IntakeService::Create(const Caller& caller, v1::CreateNominationReq
   }
 
   const absl::Time now = Now();
-  Nomination draft = NewDraft(input, platform::NewUlid(now), caller.subject, now);
-  ApplyRegistryFacts(*facts, draft);
-  Touch(draft, now);
+  // The etag is computed once, over the draft with the registry's facts (it was computed
+  // before they were set, and again after).
+  Nomination draft = NewDraft(input, *facts, platform::NewUlid(now), caller.subject, now);
   auto created = store_.Create(caller, draft, request.request_id());
   if (!created.ok()) return created.status();
   *response = std::move(*created);

@@ -608,8 +608,8 @@ Nomination ApplyUpdate(const Nomination& stored, const Nomination& patch,
   return out;
 }
 
-Nomination NewDraft(const Nomination& input, absl::string_view id, absl::string_view actor,
-                    absl::Time now) {
+Nomination NewDraft(const Nomination& input, const RegistryFacts& facts, absl::string_view id,
+                    absl::string_view actor, absl::Time now) {
   Nomination n;
   n.set_plan(input.plan());
   n.mutable_school_years()->CopyFrom(input.school_years());
@@ -629,6 +629,7 @@ Nomination NewDraft(const Nomination& input, absl::string_view id, absl::string_
   n.set_state(Nomination::STATE_DRAFT);
   *n.mutable_create_time() = ToTimestamp(now);
   n.set_created_by(std::string(actor));
+  ApplyRegistryFacts(facts, n);
   Touch(n, now);
   return n;
 }

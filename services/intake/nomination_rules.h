@@ -140,9 +140,10 @@ Nomination ApplyUpdate(const Nomination& stored, const Nomination& patch,
                        const std::vector<std::string>& paths);
 
 // A new draft from a client's nomination: output-only fields cleared, then set (name, state,
-// times, creator).
-Nomination NewDraft(const Nomination& input, absl::string_view id, absl::string_view actor,
-                    absl::Time now);
+// times, creator, and what `facts` from the registry say: ApplyRegistryFacts), its etag made
+// once all of them are.
+Nomination NewDraft(const Nomination& input, const RegistryFacts& facts, absl::string_view id,
+                    absl::string_view actor, absl::Time now);
 
 // The nomination after submission by `actor` at `now`; `override_reason` non-empty records a
 // window override.

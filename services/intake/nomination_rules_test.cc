@@ -11,6 +11,7 @@
 #include <map>
 
 #include "services/intake/testing/test_world.h"
+#include "services/platform/api/etag.h"
 #include "services/platform/plan/plan_file.h"
 #include "services/platform/status/error_details.h"
 
@@ -285,11 +286,17 @@ TEST(NominationRulesTest, AnUpdateReplacesRepeatedFieldsWholeAndLeavesTheRest) {
 
 TEST(NominationRulesTest, StateChangesStampTimesActorsAndANewEtag) {
   const absl::Time t0 = testing::WindowOpenTime();
-  Nomination draft = NewDraft(OfficialNomination(), "01ARZ3NDEKTSV4RRFFQ69G5FAV", "hoa", t0);
+  RegistryFacts facts;
+  facts.nominee_person.emplace().set_display_name("Nguyễn Thị Hoa");
+  facts.nominating_unit.emplace().set_district("districts/916");
+  Nomination draft = NewDraft(OfficialNomination(), facts, "01ARZ3NDEKTSV4RRFFQ69G5FAV", "hoa", t0);
   EXPECT_EQ(draft.name(), "nominations/01ARZ3NDEKTSV4RRFFQ69G5FAV");
   EXPECT_EQ(draft.state(), Nomination::STATE_DRAFT);
   EXPECT_EQ(draft.created_by(), "hoa");
+  EXPECT_EQ(draft.nominee_display_name(), "Nguyễn Thị Hoa");
+  EXPECT_EQ(draft.district(), "districts/916");
   EXPECT_FALSE(draft.etag().empty());
+  EXPECT_EQ(draft.etag(), platform::ComputeEtag(draft)) << "the etag covers the registry's facts";
 
   Nomination submitted = Submitted(draft, "vanphong", t0 + absl::Hours(1), "công văn gia hạn");
   EXPECT_EQ(submitted.state(), Nomination::STATE_SUBMITTED);

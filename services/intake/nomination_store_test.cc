@@ -52,11 +52,10 @@ class NominationStoreTest : public ::testing::TestWithParam<Backend> {
   // A draft as the service would make it, `minutes` after the window opened.
   Nomination Draft(Nomination input, const std::string& display_name, int minutes = 0) {
     const absl::Time now = testing::WindowOpenTime() + absl::Minutes(minutes);
-    Nomination n = NewDraft(input, platform::NewUlid(now), "hoa", now);
-    n.set_nominee_display_name(display_name);
-    n.set_district("districts/916");
-    Touch(n, now);
-    return n;
+    RegistryFacts facts;
+    facts.nominee_person.emplace().set_display_name(display_name);
+    facts.nominating_unit.emplace().set_district("districts/916");
+    return NewDraft(input, facts, platform::NewUlid(now), "hoa", now);
   }
 
   NominationStore::Change SubmitChange(const Nomination& n, const std::string& request_id) {
