@@ -175,7 +175,8 @@ std::string RecountSummaryCellsSql() {
   // One row per submitted nomination and start_year it is counted under, with the same facts
   // as LoadNominationFacts (read_model_queries.cc) and the same counting as CellOf and
   // CountedYears: the district the nomination names, else its unit's; the unit's level;
-  // qualified when the latest verdict is QUALIFIED (1); recognised when a decision on it
+  // qualified when the latest verdict is QUALIFIED (1: CountsAsQualified, which PutVerdict's
+  // shortcut also relies on; change them together); recognised when a decision on it
   // stands (state 1), else revoked when one was revoked (state 2). The years come from an
   // indexed join in each branch (a join on the union instead costs SQLite a scan per row).
   auto counted = [](const char* year, const char* join) {
